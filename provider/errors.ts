@@ -1,0 +1,227 @@
+/**
+ * Typed errors of the LogScale client. Every message is redacted before it reaches these
+ * constructors (see client.ts), and no error keeps the raw request, response or library error
+ * as `cause`: those hold headers and bodies that may contain credentials.
+ */
+
+/** Where the API token comes from, for messages that tell the user what to fix. */
+export const defaultCredentialSource = "stack config 'logscale:token' or the LOGSCALE_TOKEN environment variable";
+
+export type LogScaleErrorKind =
+  | "authentication"
+  | "forbidden"
+  | "graphql"
+  | "http"
+  | "network"
+  | "tls"
+  | "timeout"
+  | "response-shape";
+
+export interface RequestContext {
+  /** The GraphQL operation name, e.g. `CreateOrganizationPermissionsToken`. */
+  readonly operationName: string;
+  /** `POST https://host/graphql`, without credentials or query string. */
+  readonly endpoint: string;
+  /** How many HTTP attempts were made before giving up. */
+  readonly attempts: number;
+}
+
+export abstract class LogScaleError extends Error {
+  abstract readonly kind: LogScaleErrorKind;
+  readonly operationName: string;
+  readonly endpoint: string;
+  readonly attempts: number;
+  /**
+   * False only when the server provably did not act on the request: the connection was refused,
+   * or it answered 401/403/429. A mutation whose error says true may have been applied.
+   */
+  abstract readonly mayHaveBeenApplied: boolean;
+
+  protected constructor(message: string, context: RequestContext) {
+    super(message);
+    this.operationName = context.operationName;
+    this.endpoint = context.endpoint;
+    this.attempts = context.attempts;
+  }
+}
+
+function attemptsSuffix(context: RequestContext): string {
+  return context.attempts > 1 ? ` after ${context.attempts} attempts` : "";
+}
+
+/** HTTP 401: the API token is missing, wrong or expired. */
+export class LogScaleAuthenticationError extends LogScaleError {
+  override readonly name = "LogScaleAuthenticationError";
+  readonly kind = "authentication";
+  readonly mayHaveBeenApplied = false;
+  readonly status = 401;
+
+  constructor(context: RequestContext, credentialSource: string) {
+    super(
+      `LogScale authentication failed (HTTP 401) for ${context.operationName} at ${context.endpoint}: ` +
+        `the API token was rejected. Check the API token in ${credentialSource}; it may be wrong, expired or deleted.`,
+      context,
+    );
+  }
+}
+
+/** HTTP 403: authenticated but refused, e.g. by the API token's IP filter. */
+export class LogScaleForbiddenError extends LogScaleError {
+  override readonly name = "LogScaleForbiddenError";
+  readonly kind = "forbidden";
+  readonly mayHaveBeenApplied = false;
+  readonly status = 403;
+
+  constructor(context: RequestContext, readonly body: string) {
+    super(
+      `LogScale refused ${context.operationName} at ${context.endpoint} (HTTP 403)` +
+        (body ? `: ${body}` : "") +
+        `. The API token is valid but not allowed here; check its permissions and IP filter.`,
+      context,
+    );
+  }
+}
+
+/** One entry of a GraphQL response's `errors`, with LogScale's extra `state` map. */
+export interface GraphQLErrorEntry {
+  readonly message: string;
+  readonly path?: readonly (string | number)[];
+  readonly state?: Readonly<Record<string, string>>;
+}
+
+/** The server answered with `errors` (even beside `data`): it understood and refused. */
+export class LogScaleGraphQLError extends LogScaleError {
+  override readonly name = "LogScaleGraphQLError";
+  readonly kind = "graphql";
+  // Each of our operations has one root field, so an error there means that field was refused.
+  readonly mayHaveBeenApplied = false;
+
+  constructor(
+    context: RequestContext,
+    readonly errors: readonly GraphQLErrorEntry[],
+  ) {
+    super(`LogScale returned an error for ${context.operationName}: ${describeGraphQLErrors(errors)}`, context);
+  }
+
+  /** Whether any entry's message mentions `text` (case-insensitive). */
+  mentions(text: string): boolean {
+    const needle = text.toLowerCase();
+    return this.errors.some((entry) => entry.message.toLowerCase().includes(needle));
+  }
+}
+
+function describeGraphQLErrors(errors: readonly GraphQLErrorEntry[]): string {
+  return errors
+    .map((entry) => {
+      const where = entry.path && entry.path.length > 0 ? ` (at ${entry.path.join(".")})` : "";
+      const state =
+        entry.state && Object.keys(entry.state).length > 0
+          ? ` [${Object.entries(entry.state)
+              .map(([key, value]) => `${key}: ${value}`)
+              .join(", ")}]`
+          : "";
+      return `${entry.message}${where}${state}`;
+    })
+    .join("; ");
+}
+
+/** Any other non-2xx answer. 429/502/503/504 are retried before this is thrown. */
+export class LogScaleHttpError extends LogScaleError {
+  override readonly name = "LogScaleHttpError";
+  readonly kind = "http";
+  readonly mayHaveBeenApplied: boolean;
+
+  constructor(
+    context: RequestContext,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(
+      `LogScale answered HTTP ${status} to ${context.operationName} at ${context.endpoint}${attemptsSuffix(context)}` +
+        (body ? `: ${body}` : ""),
+      context,
+    );
+    // A rate limiter answers before the request is acted on; any other status proves nothing.
+    this.mayHaveBeenApplied = status !== 429;
+  }
+}
+
+/** The connection failed. `connectionRefused` means the request provably never reached LogScale. */
+export class LogScaleNetworkError extends LogScaleError {
+  override readonly name = "LogScaleNetworkError";
+  readonly kind = "network";
+  readonly mayHaveBeenApplied: boolean;
+
+  constructor(
+    context: RequestContext,
+    readonly code: string,
+    readonly connectionRefused: boolean,
+    detail: string,
+  ) {
+    super(
+      `Could not reach LogScale at ${context.endpoint} for ${context.operationName}${attemptsSuffix(context)}: ${detail}` +
+        (connectionRefused
+          ? ". Check logscale:url / LOGSCALE_URL and that LogScale is running."
+          : ". The connection broke before an answer arrived, so the outcome is unknown."),
+      context,
+    );
+    this.mayHaveBeenApplied = !connectionRefused;
+  }
+}
+
+/** The server's certificate was not accepted; nothing was sent. */
+export class LogScaleTlsError extends LogScaleError {
+  override readonly name = "LogScaleTlsError";
+  readonly kind = "tls";
+  readonly mayHaveBeenApplied = false;
+
+  constructor(
+    context: RequestContext,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(
+      `TLS with LogScale at ${context.endpoint} failed for ${context.operationName} (${code}): ${detail}. ` +
+        `If LogScale uses a private CA, set 'logscale:caCertificate' to its PEM certificate; ` +
+        `'logscale:insecure' skips verification (test clusters only).`,
+      context,
+    );
+  }
+}
+
+/** No answer within the timeout. */
+export class LogScaleTimeoutError extends LogScaleError {
+  override readonly name = "LogScaleTimeoutError";
+  readonly kind = "timeout";
+  readonly mayHaveBeenApplied = true;
+
+  constructor(
+    context: RequestContext,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `LogScale did not answer ${context.operationName} at ${context.endpoint} within ${timeoutMs} ms${attemptsSuffix(context)}. ` +
+        `Raise the client timeout if LogScale is slow, or check the network.`,
+      context,
+    );
+  }
+}
+
+/** The answer was not what the schema promises: a proxy page, an incompatible LogScale version. */
+export class LogScaleResponseShapeError extends LogScaleError {
+  override readonly name = "LogScaleResponseShapeError";
+  readonly kind = "response-shape";
+  readonly mayHaveBeenApplied = true;
+
+  constructor(
+    context: RequestContext,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(
+      `Unexpected response to ${context.operationName} from ${context.endpoint}: at ${path || "(root)"}: ${detail}. ` +
+        `Is the URL a LogScale server of version 1.174 or later?`,
+      context,
+    );
+  }
+}
