@@ -1,0 +1,133 @@
+/**
+ * Where the provider finds LogScale: a resource's own `connection` input, else the stack
+ * config (`logscale:*`, given to configure()), else the environment. Read inside the provider
+ * process at call time, so nothing of it is ever serialized into state.
+ */
+import { z } from "zod";
+
+/** The stack config keys, as `pulumi config set` takes them. */
+export const configKeys = {
+  url: "logscale:url",
+  token: "logscale:token",
+  organization: "logscale:organization",
+  insecure: "logscale:insecure",
+  caCertificate: "logscale:caCertificate",
+} as const;
+
+export const environmentVariables = {
+  url: ["LOGSCALE_URL", "HUMIO_ADDRESS"],
+  token: ["LOGSCALE_TOKEN", "HUMIO_TOKEN"],
+} as const;
+
+/** What configure() keeps of the stack config. */
+export interface StackConnectionConfig {
+  readonly url?: string;
+  readonly token?: string;
+  readonly organization?: string;
+  readonly insecure?: string;
+  readonly caCertificate?: string;
+}
+
+/** A resource's `connection` input. */
+export interface ConnectionInput {
+  readonly url: string;
+  readonly token: string;
+  readonly organization?: string;
+  readonly insecure?: boolean;
+  readonly caCertificate?: string;
+}
+
+/** Everything the client needs, plus where each credential came from (for messages). */
+export interface ConnectionSettings {
+  readonly url: string;
+  readonly apiToken: string;
+  readonly organization?: string;
+  readonly insecure: boolean;
+  readonly caCertificate?: string;
+  readonly urlSource: string;
+  readonly tokenSource: string;
+}
+
+export class ConnectionConfigError extends Error {
+  override readonly name = "ConnectionConfigError";
+}
+
+const urlPattern = /^https?:\/\/[^/\s]+/i;
+
+/** Validation of a URL: the message names the source and never repeats a token. */
+export function urlProblem(url: string): string | undefined {
+  if (!urlPattern.test(url) || !URL.canParse(url)) return "must be an absolute http:// or https:// URL, e.g. https://logscale.example.com";
+  return undefined;
+}
+
+export function tokenProblem(token: string): string | undefined {
+  if (token.trim() === "") return "must not be empty";
+  if (/\s/.test(token)) return "must not contain whitespace or line breaks (was it pasted with a trailing newline?)";
+  return undefined;
+}
+
+const booleanText = z.enum(["true", "false"]);
+
+export function resolveConnection(
+  override: ConnectionInput | undefined,
+  stack: StackConnectionConfig,
+  env: NodeJS.ProcessEnv,
+): ConnectionSettings {
+  if (override) {
+    return validated({
+      url: override.url,
+      apiToken: override.token,
+      insecure: override.insecure === true,
+      urlSource: "the resource's connection.url",
+      tokenSource: "the resource's connection.token",
+      ...(override.organization ? { organization: override.organization } : {}),
+      ...(override.caCertificate ? { caCertificate: override.caCertificate } : {}),
+    });
+  }
+  const fromEnv = (names: readonly string[]) => {
+    for (const name of names) {
+      const value = env[name];
+      if (value !== undefined && value !== "") return { value, source: `the ${name} environment variable` };
+    }
+    return undefined;
+  };
+  const url = stack.url ? { value: stack.url, source: `stack config '${configKeys.url}'` } : fromEnv(environmentVariables.url);
+  const token = stack.token ? { value: stack.token, source: `stack config '${configKeys.token}'` } : fromEnv(environmentVariables.token);
+  if (!url) {
+    throw new ConnectionConfigError(
+      `No LogScale URL configured. Set it with 'pulumi config set ${configKeys.url} https://your-logscale' ` +
+        `or the LOGSCALE_URL environment variable (or give the resource a 'connection').`,
+    );
+  }
+  if (!token) {
+    throw new ConnectionConfigError(
+      `No LogScale API token configured. Set it with 'pulumi config set --secret ${configKeys.token} <token>' ` +
+        `or the LOGSCALE_TOKEN environment variable (or give the resource a 'connection').`,
+    );
+  }
+  let insecure = false;
+  if (stack.insecure !== undefined) {
+    const parsed = booleanText.safeParse(stack.insecure);
+    if (!parsed.success) {
+      throw new ConnectionConfigError(`Stack config '${configKeys.insecure}' must be true or false, got '${stack.insecure}'.`);
+    }
+    insecure = parsed.data === "true";
+  }
+  return validated({
+    url: url.value,
+    apiToken: token.value,
+    insecure,
+    urlSource: url.source,
+    tokenSource: token.source,
+    ...(stack.organization ? { organization: stack.organization } : {}),
+    ...(stack.caCertificate ? { caCertificate: stack.caCertificate } : {}),
+  });
+}
+
+function validated(settings: ConnectionSettings): ConnectionSettings {
+  const badUrl = urlProblem(settings.url);
+  if (badUrl) throw new ConnectionConfigError(`The LogScale URL from ${settings.urlSource} ${badUrl}.`);
+  const badToken = tokenProblem(settings.apiToken);
+  if (badToken) throw new ConnectionConfigError(`The LogScale API token from ${settings.tokenSource} ${badToken}.`);
+  return settings;
+}

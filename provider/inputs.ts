@@ -1,0 +1,297 @@
+/**
+ * check(): turns the raw inputs of a token resource into canonical inputs, or into failures
+ * that name the property and what would be valid. Canonical means: lists sorted and
+ * deduplicated, expireAt in epoch milliseconds, so equal intent never looks like a change.
+ */
+import { z } from "zod";
+import { type ConnectionInput, tokenProblem, urlProblem } from "./config";
+import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
+import { assetPermissions } from "./permissions";
+import { closestMatches } from "./suggest";
+import { containsUnknown, isUnknown } from "./unknown";
+
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+export interface AssetPermissionAssignmentInput {
+  readonly assetResourceIdentifier: string;
+  readonly permissions: readonly string[];
+}
+
+/** Inputs after check(). Any field may still be the unknown sentinel during preview. */
+export interface TokenInputs {
+  readonly name: string;
+  readonly permissions: readonly string[];
+  readonly expireAt?: number;
+  readonly ipFilterId?: string;
+  readonly viewIds?: readonly string[];
+  readonly assetPermissionAssignments?: readonly AssetPermissionAssignmentInput[];
+  readonly connection?: ConnectionInput;
+}
+
+/** LogScale's limit is not documented; longer names are certainly mistakes. */
+export const maxNameLength = 255;
+/** Before this, an epoch number is almost certainly seconds, not milliseconds (it is March 1973 in ms). */
+const smallestPlausibleEpochMs = 100_000_000_000;
+
+const providerKey = "__provider";
+
+const commonProperties = ["name", "permissions", "expireAt", "ipFilterId", "connection"];
+const viewOnlyProperties = ["viewIds", "assetPermissionAssignments"];
+
+function allowedProperties(kind: TokenKind): string[] {
+  return kind.name === "view" ? [...commonProperties, ...viewOnlyProperties] : commonProperties;
+}
+
+type Checked<T> = { value: T } | { failure: string };
+
+// ---------------------------------------------------------------------------------------------
+// One validator per property. Each returns the canonical value or a reason (without the
+// property name, which the caller adds).
+
+function checkName(value: unknown): Checked<string> {
+  if (value === undefined || value === null) return { failure: "is required: the token's name as LogScale shows it" };
+  if (typeof value !== "string") return { failure: `must be a string, got ${describe(value)}` };
+  if (value.trim() === "") return { failure: "must not be empty or only whitespace" };
+  if (value !== value.trim()) return { failure: "must not start or end with whitespace" };
+  if (value.length > maxNameLength) return { failure: `must be at most ${maxNameLength} characters, got ${value.length}` };
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(value);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(4, "0");
+    return { failure: `must not contain control characters (found U+${code} at position ${control.index})` };
+  }
+  return { value };
+}
+
+function otherKindsOf(permission: string, kind: TokenKind): TokenKind[] {
+  return Object.values(tokenKinds).filter((other) => other.name !== kind.name && other.permissions.includes(permission));
+}
+
+function checkPermissions(value: unknown, kind: TokenKind): Checked<readonly string[]> {
+  if (value === undefined || value === null) {
+    return { failure: `is required: a list of ${kind.permissionEnum} values, e.g. ["${kind.permissions[0]}"]` };
+  }
+  if (!Array.isArray(value)) return { failure: `must be a list of ${kind.permissionEnum} values, got ${describe(value)}` };
+  const problems: string[] = [];
+  value.forEach((permission: unknown, index) => {
+    if (isUnknown(permission)) return;
+    if (typeof permission !== "string") {
+      problems.push(`item ${index} must be a string, got ${describe(permission)}`);
+      return;
+    }
+    if (kind.permissions.includes(permission)) return;
+    const elsewhere = otherKindsOf(permission, kind);
+    if (elsewhere.length > 0) {
+      problems.push(
+        `'${permission}' is a permission of ${elsewhere.map((other) => `${other.resourceType} (${other.permissionEnum})`).join(" and ")}, not of ${kind.resourceType}`,
+      );
+      return;
+    }
+    const suggestions = closestMatches(permission, kind.permissions);
+    problems.push(
+      `'${permission}' is not one of the ${kind.permissionEnum} values` +
+        (suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `'${s}'`).join(", ")}?)` : ""),
+    );
+  });
+  if (problems.length > 0) {
+    return {
+      failure: `${problems.join("; ")}. Valid values are listed in the README and exported as '${kind.permissionListExport}' from pulumi-logscale-tokens`,
+    };
+  }
+  return { value: canonicalList(value as string[]) };
+}
+
+function canonicalList(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const isoDateTimeWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const dateParts = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/** Date.parse rolls 2027-02-30 over to March 2nd; a typo in a date must not become another date. */
+function isRealDate(text: string): boolean {
+  const match = dateParts.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+function checkExpireAt(value: unknown): Checked<number | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value) || value <= 0) return { failure: `must be a positive whole number of epoch milliseconds, got ${value}` };
+    if (value < smallestPlausibleEpochMs) {
+      return { failure: `looks like epoch seconds (${value}); expireAt takes epoch milliseconds (${value * 1000}) or an ISO-8601 string` };
+    }
+    return { value };
+  }
+  if (typeof value === "string") {
+    const text = value.trim();
+    if (!isoDate.test(text) && !isoDateTimeWithZone.test(text)) {
+      const hint = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? " (add a time zone, e.g. a trailing Z for UTC)" : "";
+      return { failure: `must be an ISO-8601 date or date-time with a time zone, e.g. "2027-06-30T00:00:00Z", or epoch milliseconds; got "${value}"${hint}` };
+    }
+    const parsed = Date.parse(text);
+    if (Number.isNaN(parsed) || !isRealDate(text)) return { failure: `is not a real date: "${value}"` };
+    return { value: parsed };
+  }
+  return { failure: `must be an ISO-8601 string or epoch milliseconds, got ${describe(value)}` };
+}
+
+function checkIpFilterId(value: unknown): Checked<string | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  if (typeof value !== "string" || value.trim() === "") return { failure: `must be the id of an IP filter (a non-empty string), got ${describe(value)}` };
+  return { value };
+}
+
+function checkViewIds(value: unknown): Checked<readonly string[]> {
+  if (value === undefined || value === null) return { failure: "is required: the ids of the views and repositories the token may use" };
+  if (!Array.isArray(value)) return { failure: `must be a list of view or repository ids, got ${describe(value)}` };
+  if (value.length === 0) return { failure: "must name at least one view or repository id" };
+  const seen = new Set<string>();
+  for (const [index, id] of value.entries()) {
+    if (isUnknown(id)) continue;
+    if (typeof id !== "string" || id.trim() === "") return { failure: `item ${index} must be a non-empty view or repository id, got ${describe(id)}` };
+    if (seen.has(id)) return { failure: `lists '${id}' more than once` };
+    seen.add(id);
+  }
+  return { value: [...(value as string[])].sort() };
+}
+
+const assignmentSchema = z.object({
+  assetResourceIdentifier: z.string().trim().min(1),
+  permissions: z.array(z.enum(assetPermissions)).min(1),
+}).strict();
+
+function checkAssetPermissionAssignments(value: unknown): Checked<readonly AssetPermissionAssignmentInput[] | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  if (!Array.isArray(value)) return { failure: `must be a list of { assetResourceIdentifier, permissions }, got ${describe(value)}` };
+  const assignments: AssetPermissionAssignmentInput[] = [];
+  for (const [index, item] of value.entries()) {
+    if (containsUnknown(item)) {
+      assignments.push(item as AssetPermissionAssignmentInput);
+      continue;
+    }
+    const parsed = assignmentSchema.safeParse(item);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `.${issue.path.join(".")}` : "";
+      return {
+        failure: `item ${index}${where} is invalid: each item needs a non-empty assetResourceIdentifier and permissions from ${assetPermissions.join(", ")}`,
+      };
+    }
+    assignments.push({ assetResourceIdentifier: parsed.data.assetResourceIdentifier, permissions: canonicalList(parsed.data.permissions) });
+  }
+  return { value: assignments.sort((a, b) => a.assetResourceIdentifier.localeCompare(b.assetResourceIdentifier)) };
+}
+
+const connectionSchema = z.object({
+  url: z.string(),
+  token: z.string(),
+  organization: z.string().min(1).optional(),
+  insecure: z.boolean().optional(),
+  caCertificate: z.string().min(1).optional(),
+}).strict();
+
+function checkConnection(value: unknown): Checked<ConnectionInput | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  const parsed = connectionSchema.safeParse(value);
+  if (!parsed.success) {
+    // Never quote the value: it holds the API token.
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || (issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : "");
+    return { failure: `must be { url, token, organization?, insecure?, caCertificate? }${field ? `; '${field}' is invalid` : ""}` };
+  }
+  const badUrl = urlProblem(parsed.data.url);
+  if (badUrl) return { failure: `url ${badUrl}` };
+  const badToken = tokenProblem(parsed.data.token);
+  if (badToken) return { failure: `token ${badToken}` };
+  return { value: parsed.data };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface CheckOutcome {
+  readonly inputs: Record<string, unknown>;
+  readonly failures: CheckFailure[];
+}
+
+/**
+ * `olds` are the previous checked inputs ({} for a new resource): a past expireAt is only an
+ * error when a token would be created with it.
+ */
+export function checkTokenInputs(kindName: TokenKindName, olds: Record<string, unknown>, news: Record<string, unknown>, now: number): CheckOutcome {
+  const kind = tokenKinds[kindName];
+  const failures: CheckFailure[] = [];
+  const inputs: Record<string, unknown> = {};
+  const allowed = allowedProperties(kind);
+
+  for (const key of Object.keys(news)) {
+    if (key === providerKey || allowed.includes(key)) continue;
+    const suggestions = closestMatches(key, allowed, 1);
+    const hint = viewOnlyProperties.includes(key)
+      ? ` (only ViewPermissionsToken has '${key}')`
+      : suggestions.length > 0
+        ? `; did you mean '${suggestions[0]}'?`
+        : "";
+    failures.push({ property: key, reason: `${kind.resourceType} has no property '${key}'${hint}. Its properties are ${allowed.join(", ")}` });
+  }
+
+  const apply = <T>(property: string, checked: (value: unknown) => Checked<T>) => {
+    const raw = news[property];
+    if (isUnknown(raw)) {
+      inputs[property] = raw;
+      return;
+    }
+    const result = checked(raw);
+    if ("failure" in result) failures.push({ property, reason: `${property} ${result.failure}` });
+    else if (result.value !== undefined) inputs[property] = result.value;
+  };
+
+  apply("name", checkName);
+  apply("permissions", (value) => checkPermissions(value, kind));
+  apply("expireAt", checkExpireAt);
+  apply("ipFilterId", checkIpFilterId);
+  if (kind.name === "view") {
+    apply("viewIds", checkViewIds);
+    apply("assetPermissionAssignments", checkAssetPermissionAssignments);
+  }
+  apply("connection", checkConnection);
+
+  const expireAt = inputs["expireAt"];
+  if (typeof expireAt === "number" && expireAt <= now && createsTokenWith(olds, inputs)) {
+    failures.push({
+      property: "expireAt",
+      reason:
+        `expireAt ${new Date(expireAt).toISOString()} is in the past (now is ${new Date(now).toISOString()}); a new token needs a future date. ` +
+        `If this token has expired, set expireAt to a new date to create its replacement`,
+    });
+  }
+  return { inputs, failures };
+}
+
+/** Properties whose change replaces the token (a new one is created with the current values). */
+export const replacingProperties = ["name", "expireAt", "ipFilterId", "viewIds", "assetPermissionAssignments"] as const;
+
+/** Whether applying these inputs creates a token: a new resource, or a change that replaces it. */
+export function createsTokenWith(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  if (Object.keys(olds).filter((key) => key !== providerKey).length === 0) return true;
+  return replacingProperties.some((property) => !sameValue(olds[property], news[property]));
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : `"${value}"`;
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${String(value)}`;
+}

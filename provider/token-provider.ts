@@ -1,0 +1,279 @@
+/**
+ * The one dynamic ResourceProvider behind all three token resources, parameterised by kind.
+ *
+ * Everything it knows about where LogScale is arrives at run time (configure(), the
+ * environment, or a resource's connection input): the serialized provider in state holds
+ * only the kind's name.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { createHash } from "node:crypto";
+import { LogScaleClient, type LogScaleClientOptions } from "./client";
+import { type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
+import { LogScaleError, LogScaleGraphQLError } from "./errors";
+import { checkTokenInputs, createsTokenWith, replacingProperties, sameValue, type TokenInputs } from "./inputs";
+import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
+import { inputsFrom, outputsFrom, type TokenOutputs } from "./outputs";
+import { effectiveViewPermissions } from "./permissions";
+import { creationProblem, permissionUpdatesForbidden, policyReader, viewReader } from "./policies";
+import { createOnce } from "./safe-create";
+import { isUnknown } from "./unknown";
+
+/** For tests: client settings (short timeouts), the clock, where warnings go. */
+export interface TokenProviderOptions {
+  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
+  readonly now?: () => number;
+  readonly warn?: (message: string) => void;
+}
+
+export class TokenProvider implements dynamic.ResourceProvider {
+  private stackConfig: StackConnectionConfig = {};
+  /** One client per distinct connection, so keep-alive connections are reused across calls. */
+  private clients: Map<string, LogScaleClient> | undefined;
+  private readonly policies = policyReader();
+  private readonly views = viewReader();
+  private readonly now: () => number;
+  private readonly warn: (message: string) => void;
+
+  constructor(
+    readonly kindName: TokenKindName,
+    private readonly options: TokenProviderOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
+  }
+
+  private get kind(): TokenKind {
+    return tokenKinds[this.kindName];
+  }
+
+  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+    const read = (key: string) => {
+      const value = request.config.get(key);
+      return value === undefined || value === "" ? {} : { [key]: value };
+    };
+    const raw = { ...read(configKeys.url), ...read(configKeys.token), ...read(configKeys.organization), ...read(configKeys.insecure), ...read(configKeys.caCertificate) };
+    this.stackConfig = {
+      ...(raw[configKeys.url] ? { url: raw[configKeys.url] } : {}),
+      ...(raw[configKeys.token] ? { token: raw[configKeys.token] } : {}),
+      ...(raw[configKeys.organization] ? { organization: raw[configKeys.organization] } : {}),
+      ...(raw[configKeys.insecure] ? { insecure: raw[configKeys.insecure] } : {}),
+      ...(raw[configKeys.caCertificate] ? { caCertificate: raw[configKeys.caCertificate] } : {}),
+    };
+  }
+
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+    const now = this.now();
+    const { inputs, failures } = checkTokenInputs(this.kindName, olds ?? {}, news, now);
+    if (failures.some((failure) => failure.property === "connection")) {
+      // The engine prints a failing property's value, secrets included: a connection holds
+      // the API token, so its problems are reported in our own words instead.
+      throw new Error(
+        `${this.kind.resourceType} has invalid inputs: ${failures.map((failure) => `property ${failure.property}: ${failure.reason}`).join("; ")}`,
+      );
+    }
+    if (failures.length > 0) return { inputs, failures };
+    const connection = inputs["connection"];
+    if (isUnknown(connection)) return { inputs, failures };
+    // Fail the preview now rather than the update later: without a URL and token nothing can work.
+    const client = this.client(connection as ConnectionInput | undefined);
+    if (createsTokenWith(olds ?? {}, inputs)) {
+      if (!isUnknown(inputs["expireAt"])) {
+        const problem = creationProblem(this.kind, await this.policies.read(client), inputs["expireAt"] as number | undefined, now);
+        if (problem) failures.push(problem);
+      }
+      const missing = await this.missingViews(client, inputs["viewIds"]);
+      if (missing) failures.push(missing);
+    }
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
+    const replaces: string[] = replacingProperties.filter((property) => !sameValue(olds[property], news[property]));
+    const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
+    // Expired and unchanged: a replacement would be refused (check() runs again for it, and the
+    // date is past), blocking the whole stack. So it shows as a change, which a drift check
+    // catches, and update() leaves it alone, saying what to do.
+    const expiredAsIs = this.isExpired(olds) && sameValue(olds.expireAt, news.expireAt);
+    if (expiredAsIs) this.warnExpired(olds);
+    if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
+      const policies = await this.policies.read(this.client(news.connection));
+      if (permissionUpdatesForbidden(this.kind, policies)) {
+        replaces.push("permissions");
+        this.warn(
+          `The organization's token security policy forbids changing the permissions of existing ${this.kind.label}s ` +
+            `(${this.kind.policy.allowUpdates} is false), so '${olds.name}' will be replaced by a new token with a new secret.`,
+        );
+      }
+    }
+    const changes = replaces.length > 0 || permissionsChange || expiredAsIs || !sameValue(olds.connection, news.connection);
+    // `changes` is always explicit: left undefined, the engine would diff `__provider` itself.
+    return { changes, replaces, deleteBeforeReplace: false };
+  }
+
+  async create(inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
+    const client = this.client(inputs.connection);
+    const action = `create ${this.kind.label} '${inputs.name}'`;
+    if (inputs.expireAt !== undefined && inputs.expireAt <= this.now()) {
+      throw new Error(`Could not ${action}: its expireAt ${new Date(inputs.expireAt).toISOString()} has passed. Set expireAt to a future date.`);
+    }
+    const createOnceMore = () =>
+      this.kind.create(client, {
+        name: inputs.name,
+        permissions: inputs.permissions,
+        ...(inputs.expireAt === undefined ? {} : { expireAt: inputs.expireAt }),
+        ...(inputs.ipFilterId === undefined ? {} : { ipFilterId: inputs.ipFilterId }),
+        ...(inputs.viewIds === undefined ? {} : { viewIds: inputs.viewIds }),
+        ...(inputs.assetPermissionAssignments === undefined ? {} : { assetPermissionAssignments: inputs.assetPermissionAssignments }),
+      });
+    const created = await this.explain(action, () =>
+      createOnce(client, this.kind, inputs.name, createOnceMore, {
+        lateArrivalWindowMs: this.options.client?.timeoutMs ?? 30_000,
+        sleep: this.options.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        report: this.warn,
+      }),
+    );
+    return {
+      id: created.metadata.id,
+      outs: outputsFrom(created.metadata, {
+        token: created.token,
+        assetPermissionAssignments: inputs.assetPermissionAssignments,
+        connection: inputs.connection,
+      }),
+    };
+  }
+
+  async read(id: string, props: TokenOutputs): Promise<dynamic.ReadResult<TokenOutputs>> {
+    const client = this.client(props.connection);
+    const token = await this.explain(`read ${this.kind.label} '${props.name}' (${id})`, () => client.getToken(id));
+    if (token === undefined || !this.kind.owns(token)) {
+      // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
+      // diff (with what to do) instead of as a create that check() would refuse for its past date.
+      if (props.expireAt !== undefined && props.expireAt <= this.now()) return { id, props, inputs: inputsFrom(props) as unknown as TokenOutputs };
+      return { id: "" };
+    }
+    const outputs = outputsFrom(token, {
+      token: props.token,
+      assetPermissionAssignments: props.assetPermissionAssignments,
+      connection: props.connection,
+    });
+    return { id, props: outputs, inputs: inputsFrom(outputs) as unknown as TokenOutputs };
+  }
+
+  async update(id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.UpdateResult<TokenOutputs>> {
+    if (this.isExpired(olds)) {
+      this.warnExpired(olds);
+      return { outs: { ...olds, ...(news.connection ? { connection: news.connection } : {}) } };
+    }
+    const client = this.client(news.connection);
+    if (!this.samePermissions(olds.permissions, news.permissions)) {
+      await this.explain(`update the permissions of ${this.kind.label} '${olds.name}' (${id})`, () =>
+        this.kind.updatePermissions(client, id, news.permissions),
+      );
+    }
+    const token = await this.explain(`read back ${this.kind.label} '${olds.name}' (${id})`, () => client.getToken(id));
+    if (token === undefined) {
+      throw new Error(
+        `The ${this.kind.label} '${olds.name}' (${id}) no longer exists in LogScale. Run 'pulumi refresh' (or 'pulumi up --refresh') to create it again.`,
+      );
+    }
+    return {
+      outs: outputsFrom(token, { token: olds.token, assetPermissionAssignments: olds.assetPermissionAssignments, connection: news.connection }),
+    };
+  }
+
+  async delete(id: string, props: TokenOutputs): Promise<void> {
+    const client = this.client(props.connection);
+    const action = `delete ${this.kind.label} '${props.name}' (${id})`;
+    try {
+      await client.deleteToken(id);
+    } catch (error) {
+      // LogScale answers an unknown id with an error: if the token is gone, deleting it succeeded.
+      if (error instanceof LogScaleGraphQLError && (await this.explain(action, () => client.getToken(id))) === undefined) return;
+      throw this.contextualize(action, error);
+    }
+  }
+
+  private isExpired(outputs: TokenOutputs): boolean {
+    return outputs.expireAt !== undefined && outputs.expireAt <= this.now();
+  }
+
+  private warnExpired(outputs: TokenOutputs): void {
+    this.warn(
+      `The ${this.kind.label} '${outputs.name}' (${outputs.tokenId}) expired at ${new Date(outputs.expireAt ?? 0).toISOString()} and no longer works; ` +
+        `LogScale cannot extend it. Set its expireAt to a future date to replace it with a new token.`,
+    );
+  }
+
+  /** View ids LogScale does not know (as far as the API token can see), as a check failure. */
+  private async missingViews(client: LogScaleClient, viewIds: unknown): Promise<{ property: string; reason: string } | undefined> {
+    if (!Array.isArray(viewIds)) return undefined;
+    const known = await this.views.read(client);
+    if (!known) return undefined;
+    const unknownIds = (viewIds as unknown[]).filter((id): id is string => typeof id === "string" && !isUnknown(id) && !known.some((view) => view.id === id));
+    if (unknownIds.length === 0) return undefined;
+    const listed = known
+      .slice(0, 10)
+      .map((view) => `${view.name} (${view.id})`)
+      .join(", ");
+    return {
+      property: "viewIds",
+      reason: `viewIds ${unknownIds.map((id) => `'${id}'`).join(", ")} ${unknownIds.length === 1 ? "is not the id" : "are not ids"} of a view or repository the API token can see. Known: ${listed}${known.length > 10 ? ", …" : ""}`,
+    };
+  }
+
+  private samePermissions(current: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
+    if (current === undefined || wanted === undefined) return current === wanted;
+    if (!Array.isArray(wanted)) return false; // unknown during preview
+    const normalise = this.kindName === "view" ? effectiveViewPermissions : (list: readonly string[]) => [...new Set(list)].sort();
+    return sameValue(normalise(current), normalise(wanted));
+  }
+
+  private connection(override: ConnectionInput | undefined): ConnectionSettings {
+    return resolveConnection(override, this.stackConfig, process.env);
+  }
+
+  private client(override: ConnectionInput | undefined): LogScaleClient {
+    const settings = this.connection(override);
+    const key = createHash("sha256")
+      .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate]))
+      .digest("hex");
+    this.clients ??= new Map();
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new LogScaleClient({
+        url: settings.url,
+        apiToken: settings.apiToken,
+        insecure: settings.insecure,
+        credentialSource: settings.tokenSource,
+        ...this.options.client,
+        ...(settings.organization ? { organization: settings.organization } : {}),
+        ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.contextualize(action, error);
+    }
+  }
+
+  /** Says what we were doing; the client's message (already redacted) says what went wrong. */
+  private contextualize(action: string, error: unknown): Error {
+    if (!(error instanceof LogScaleError)) return error instanceof Error ? error : new Error(String(error));
+    let advice = "";
+    if (error instanceof LogScaleGraphQLError && error.mentions(this.kind.policy.allowUpdates)) {
+      advice = ` The organization's token security policy forbids changing the permissions of existing tokens (${this.kind.policy.allowUpdates}); an organization admin can allow it.`;
+    } else if (error instanceof LogScaleGraphQLError && error.mentions("not allowed")) {
+      advice = ` The API token is valid but lacks the rights to manage ${this.kind.label}s: use one that has them.`;
+    } else if (error.mayHaveBeenApplied && action.startsWith("create")) {
+      advice = " LogScale may have created the token even so: look for a token with this name in LogScale and delete it if it is not in the Pulumi state.";
+    }
+    return new Error(`Could not ${action}: ${error.message}${advice}`);
+  }
+}
