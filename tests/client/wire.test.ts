@@ -1,0 +1,98 @@
+/**
+ * What goes over the wire, seen by a capturing server: method, path, headers, body shape.
+ * And what a non-conforming answer turns into.
+ */
+import * as http from "node:http";
+import { LogScaleResponseShapeError } from "../../provider/errors";
+import { testClient } from "./support";
+
+interface Captured {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: { query: string; variables: Record<string, unknown>; operationName: string };
+}
+
+async function captureServer(answer: (captured: Captured) => unknown): Promise<{ url: string; seen: Captured[]; close(): Promise<void> }> {
+  const seen: Captured[] = [];
+  const server = http.createServer((request, response) => {
+    let raw = "";
+    request.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+    request.on("end", () => {
+      const captured: Captured = {
+        method: request.method ?? "",
+        url: request.url ?? "",
+        headers: request.headers,
+        body: JSON.parse(raw) as Captured["body"],
+      };
+      seen.push(captured);
+      response.setHeader("Content-Type", "application/json");
+      response.end(JSON.stringify(answer(captured)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/logscale`, seen, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const metadata = {
+  __typename: "OrganizationPermissionsToken",
+  id: "abc",
+  name: "n",
+  expireAt: null,
+  createdAt: 1,
+  ipFilterV2: null,
+  permissions: ["ViewUsage"],
+};
+
+describe("the request on the wire", () => {
+  it("is a POST to {url}/graphql with bearer auth, JSON, the operation name and variables only", async () => {
+    const server = await captureServer(() => ({ data: { createOrganizationPermissionsTokenV2: { token: "abc~secretsecret", tokenMetadata: metadata } } }));
+    const { client } = testClient(`${server.url}/`, { apiToken: "api-token-value", organization: "acme" });
+    await client.createOrganizationPermissionsTokenV2({ name: 'q"uote}) { id } #', permissions: ["ViewUsage"], expireAt: 1_900_000_000_000 });
+    client.close();
+    await server.close();
+
+    const [request] = server.seen;
+    expect(request).toMatchObject({ method: "POST", url: "/logscale/graphql" });
+    expect(request?.headers).toMatchObject({
+      authorization: "Bearer api-token-value",
+      "content-type": "application/json",
+      proxyorganization: "acme",
+    });
+    expect(request?.body.operationName).toBe("CreateOrganizationPermissionsTokenV2");
+    expect(request?.body.variables).toEqual({
+      input: { name: 'q"uote}) { id } #', expireAt: 1_900_000_000_000, organizationPermissions: ["ViewUsage"] },
+    });
+    // A user value never becomes part of the document.
+    expect(request?.body.query).not.toContain("uote");
+  });
+
+  it("sends no ProxyOrganization header unless one is configured, and omits absent optional inputs", async () => {
+    const server = await captureServer(() => ({ data: { createOrganizationPermissionsTokenV2: { token: "abc~secretsecret", tokenMetadata: metadata } } }));
+    const { client } = testClient(server.url);
+    await client.createOrganizationPermissionsTokenV2({ name: "n", permissions: ["ViewUsage"], expireAt: null, ipFilterId: null });
+    client.close();
+    await server.close();
+    expect(server.seen[0]?.headers["proxyorganization"]).toBeUndefined();
+    expect(server.seen[0]?.body.variables).toEqual({ input: { name: "n", organizationPermissions: ["ViewUsage"] } });
+  });
+});
+
+describe("answers that do not match the schema", () => {
+  it.each([
+    ["a wrong type deep inside", { createOrganizationPermissionsTokenV2: { token: "abc~s", tokenMetadata: { ...metadata, permissions: "ViewUsage" } } }, "data.createOrganizationPermissionsTokenV2.tokenMetadata.permissions"],
+    ["a missing field", { createOrganizationPermissionsTokenV2: { tokenMetadata: metadata } }, "data.createOrganizationPermissionsTokenV2.token"],
+    ["an unknown token type", { createOrganizationPermissionsTokenV2: { token: "abc~s", tokenMetadata: { ...metadata, __typename: "Mystery" } } }, "data.createOrganizationPermissionsTokenV2.tokenMetadata.__typename"],
+  ])("%s is a shape error naming the operation and the path", async (_label, data, path) => {
+    const server = await captureServer(() => ({ data }));
+    const { client } = testClient(server.url);
+    const error = await client.createOrganizationPermissionsTokenV2({ name: "n", permissions: ["ViewUsage"] }).catch((caught: unknown) => caught);
+    client.close();
+    await server.close();
+    expect(error).toBeInstanceOf(LogScaleResponseShapeError);
+    expect(String(error)).toContain(`Unexpected response to CreateOrganizationPermissionsTokenV2 from http://127.0.0.1:`);
+    expect(error).toMatchObject({ path });
+    expect(server.seen).toHaveLength(1);
+  });
+});

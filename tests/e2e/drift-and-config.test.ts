@@ -1,0 +1,121 @@
+/**
+ * Drift seen by `preview --refresh`, bad input stopped at preview, and configuration from
+ * the environment, through the real Pulumi CLI against the emulator.
+ */
+import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { createProgram, type Program } from "../support/pulumi";
+import { quickstartProgram, type Spec, viewIdsByName } from "./program";
+
+jest.setTimeout(180_000);
+
+let emulator: RunningEmulator;
+let program: Program;
+let baseSpec: Spec;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  program = createProgram();
+  baseSpec = {
+    orgName: "ci-user-admin",
+    orgPermissions: ["ManageUsers", "ViewUsage"],
+    viewName: "dashboards-reader",
+    viewIds: await viewIdsByName(emulator.url, adminToken, ["dashboards", "security-audit"]),
+    viewPermissions: ["ReadAccess"],
+    systemPermissions: ["ViewOrganizations"],
+  };
+});
+afterAll(async () => {
+  program.remove();
+  await emulator.stop();
+});
+
+async function configuredStack(name: string, spec: () => Spec): Promise<Stack> {
+  const stack = await program.stack(name, quickstartProgram(program.logscale, spec));
+  await stack.setConfig("logscale:url", { value: emulator.url });
+  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  return stack;
+}
+
+describe("5. drift made behind Pulumi's back", () => {
+  let stack: Stack;
+  let outputs: OutputMap;
+  const value = (name: string) => String(outputs[name]?.value);
+
+  beforeAll(async () => {
+    stack = await configuredStack("drift", () => baseSpec);
+    outputs = (await stack.up()).outputs;
+    await graphql(emulator.url, "mutation($id: String!) { updateOrganizationPermissionsTokenPermissions(input: { id: $id, permissions: [ViewUsage] }) }", {
+      id: value("ciId"),
+    });
+    await graphql(emulator.url, "mutation($id: String!) { deleteToken(input: { id: $id }) }", { id: value("readerId") });
+  });
+
+  it("preview --refresh reports exactly the changed and the deleted token", async () => {
+    const preview = await stack.preview({ refresh: true });
+    expect(preview.changeSummary).toEqual({ same: 2, update: 1, create: 1 });
+  });
+
+  it("preview --refresh --expect-no-changes fails, as a CI drift check should", async () => {
+    await expect(stack.preview({ refresh: true, expectNoChanges: true })).rejects.toThrow(/no changes were expected for preview but changes were proposed/);
+  });
+
+  it("up --refresh repairs both; the untouched tokens keep their secrets", async () => {
+    const up = await stack.up({ refresh: true });
+    expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1, create: 1 });
+    const stored = await storedTokens(emulator.url);
+    expect(stored.find((token) => token.id === value("ciId"))?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
+    const after = up.outputs;
+    expect(after["ciToken"]?.value).toBe(value("ciToken"));
+    expect(after["opsToken"]?.value).toBe(value("opsToken"));
+    expect(after["readerId"]?.value).not.toBe(value("readerId"));
+    expect(stored.some((token) => token.id === after["readerId"]?.value)).toBe(true);
+
+    await stack.refresh();
+    const refreshed = await stack.outputs();
+    for (const name of ["ciToken", "readerToken", "opsToken"]) expect(refreshed[name]?.value).toBe(after[name]?.value);
+    await expect(stack.preview({ refresh: true, expectNoChanges: true })).resolves.toBeDefined();
+    await stack.destroy();
+  });
+});
+
+describe("8. bad input", () => {
+  it("fails at preview with check()'s message, and nothing reaches LogScale", async () => {
+    const stack = await configuredStack("bad-input", () => ({ ...baseSpec, orgPermissions: ["ManageUser" as never] }));
+    await control(emulator.url, "DELETE", "requests");
+    const failure = await stack.preview().catch((error: unknown) => error);
+    expect(String(failure)).toContain("'ManageUser' is not one of the OrganizationPermission values (did you mean 'ManageUsers'?)");
+    expect(await requestLog(emulator.url)).toEqual([]);
+  });
+});
+
+describe("10. configuration", () => {
+  it("from LOGSCALE_URL / LOGSCALE_TOKEN when the stack has no logscale config", async () => {
+    const stack = await program.stack("from-env", quickstartProgram(program.logscale, () => baseSpec), {
+      LOGSCALE_URL: emulator.url,
+      LOGSCALE_TOKEN: adminToken,
+    });
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toEqual({ create: 4 });
+    expect((await storedTokens(emulator.url)).some((token) => token.id === up.outputs["opsId"]?.value)).toBe(true);
+    await stack.destroy();
+  });
+
+  it("without any configuration, preview fails saying how to configure", async () => {
+    const stack = await program.stack("unconfigured", quickstartProgram(program.logscale, () => baseSpec));
+    const failure = await stack.preview().catch((error: unknown) => error);
+    expect(String(failure)).toContain("No LogScale URL configured. Set it with 'pulumi config set logscale:url https://your-logscale'");
+  });
+
+  it("a wrong API token fails with an authentication error naming the config key, and no secret in the output", async () => {
+    const stack = await program.stack("wrong-token", quickstartProgram(program.logscale, () => baseSpec));
+    await stack.setConfig("logscale:url", { value: emulator.url });
+    await stack.setConfig("logscale:token", { value: "wrong-api-token-value", secret: true });
+    const failure = await stack.up().catch((error: unknown) => error);
+    const text = String(failure);
+    expect(text).toContain("LogScale authentication failed (HTTP 401)");
+    expect(text).toContain("stack config 'logscale:token'");
+    expect(text.includes("wrong-api-token-value")).toBe(false);
+    await stack.cancel().catch(() => undefined);
+  });
+});

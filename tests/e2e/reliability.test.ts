@@ -1,0 +1,179 @@
+/**
+ * Issue 5 through the real Pulumi CLI: what the organization's policy and expiry look like
+ * in a preview, faults during up and destroy, and that nothing the engine prints holds a
+ * secret.
+ */
+import type { Stack } from "@pulumi/pulumi/automation";
+import { adminToken, control, injectFault, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { createProgram, type Program } from "../support/pulumi";
+
+jest.setTimeout(240_000);
+
+let emulator: RunningEmulator;
+let program: Program;
+/** Everything the engine printed, and every secret it must not have printed. */
+const printed: string[] = [];
+const secrets = new Set<string>([adminToken]);
+const collect = (text: string) => printed.push(text);
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  program = createProgram();
+});
+afterAll(async () => {
+  program.remove();
+  await emulator.stop();
+});
+
+interface Declared {
+  ciPermissions: string[];
+  opsExpireAt?: number;
+  withOps: boolean;
+}
+
+async function stackFor(name: string, declared: () => Declared): Promise<Stack> {
+  const { logscale } = program;
+  const stack = await program.stack(name, async () => {
+    const current = declared();
+    const ci = new logscale.OrgPermissionsToken("ci", { name: `${name}-ci`, permissions: current.ciPermissions as never });
+    const outputs: Record<string, unknown> = { ciId: ci.tokenId, ciToken: ci.token };
+    if (current.withOps) {
+      const ops = new logscale.SystemPermissionsToken("ops", {
+        name: `${name}-ops`,
+        permissions: ["ReadHealthCheck"],
+        ...(current.opsExpireAt ? { expireAt: current.opsExpireAt } : {}),
+      });
+      outputs["opsId"] = ops.tokenId;
+      outputs["opsToken"] = ops.token;
+    }
+    return outputs;
+  });
+  await stack.setConfig("logscale:url", { value: emulator.url });
+  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  return stack;
+}
+
+async function run<T>(operation: Promise<T>): Promise<T | string> {
+  return operation.then(
+    (result) => {
+      const outputs = (result as { outputs?: Record<string, { value: unknown; secret: boolean }> }).outputs ?? {};
+      for (const output of Object.values(outputs)) if (output.secret) secrets.add(String(output.value));
+      const { stdout = "", stderr = "" } = result as { stdout?: string; stderr?: string };
+      collect(stdout + stderr);
+      return result;
+    },
+    (error: unknown) => {
+      collect(String(error));
+      return String(error);
+    },
+  );
+}
+
+const setPolicy = (changes: Record<string, unknown>) => setTokenPolicy(emulator.url, changes);
+
+describe("the organization's policy, seen at preview", () => {
+  afterEach(async () => {
+    await setPolicy({});
+  });
+
+  it("forbidden permission updates: preview plans a replacement and says why; up does it without failing", async () => {
+    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: false };
+    const stack = await stackFor("policy-updates", () => declared);
+    const first = await run(stack.up());
+    expect(typeof first).not.toBe("string");
+    await setPolicy({ organizationPermissionTokensAllowPermissionUpdates: false });
+
+    declared.ciPermissions = ["ViewUsage", "ManageUsers"];
+    const preview = await run(stack.preview());
+    expect(preview).toMatchObject({ changeSummary: { same: 1, replace: 1 } });
+    const said = typeof preview === "string" ? preview : preview.stdout + preview.stderr;
+    expect(said).toContain("organizationPermissionTokensAllowPermissionUpdates is false");
+
+    const up = await run(stack.up());
+    expect(up).toMatchObject({ summary: { resourceChanges: { same: 1, replace: 1 } } });
+    const ci = (await storedTokens(emulator.url)).filter((token) => token.name === "policy-updates-ci");
+    expect(ci.map((token) => token.permissions.sort())).toEqual([["ManageUsers", "ViewUsage"]]);
+    await run(stack.destroy());
+  });
+
+  it("an enforced maximum lifetime: an expireAt beyond it fails at preview with the limit", async () => {
+    await setPolicy({ systemPermissionTokensEnforceExpirationAfterMs: 7 * 86_400_000 });
+    const stack = await stackFor("policy-lifetime", () => ({ ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: Date.now() + 60 * 86_400_000 }));
+    const preview = await run(stack.preview());
+    expect(String(preview)).toContain("expireAt must be set and at most 7 days from now");
+    expect((await storedTokens(emulator.url)).filter((token) => token.name.startsWith("policy-lifetime"))).toEqual([]);
+  });
+});
+
+describe("an expired token", () => {
+  it("shows in preview --refresh as a change with a message naming it, and blocks nothing", async () => {
+    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: Date.now() + 4_000 };
+    const stack = await stackFor("expiry", () => declared);
+    await run(stack.up());
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+
+    // A drift check notices it, and says which token and what to change.
+    const preview = await run(stack.preview({ refresh: true }));
+    expect(preview).toMatchObject({ changeSummary: { same: 2, update: 1 } });
+    const said = typeof preview === "string" ? preview : preview.stdout + preview.stderr;
+    expect(said).toMatch(/The system permissions token 'expiry-ops' \(\w+\) expired at .*Set its expireAt to a future date/);
+    expect(String(await run(stack.preview({ refresh: true, expectNoChanges: true })))).toContain("no changes were expected");
+
+    // up leaves the expired token alone (with the same message) and applies the other change.
+    declared.ciPermissions = ["ViewUsage", "ManageUsers"];
+    const up = await run(stack.up({ refresh: true }));
+    expect(up).toMatchObject({ summary: { resourceChanges: { update: 2 } } });
+    const ci = (await storedTokens(emulator.url)).find((token) => token.name === "expiry-ci");
+    expect(ci?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
+
+    // With a new date the expired token is replaced by a working one.
+    declared.opsExpireAt = Date.now() + 86_400_000;
+    const fixed = await run(stack.up());
+    expect(fixed).toMatchObject({ summary: { resourceChanges: { same: 2, replace: 1 } } });
+    const opsToken = typeof fixed === "string" ? "" : String(fixed.outputs["opsToken"]?.value);
+    const check = await fetch(`${emulator.url}/graphql`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${opsToken}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ query: "{ organization { id } }" }),
+    });
+    expect(check.status).toBe(200);
+    await run(stack.destroy());
+  });
+});
+
+describe("faults during up and destroy", () => {
+  it("a lost create answer, then a 503 on update and a 500 on delete: state and LogScale agree after each", async () => {
+    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: false };
+    const stack = await stackFor("faults", () => declared);
+
+    await injectFault(emulator.url, { loseResponse: true, count: 1, match: { operationName: "CreateOrganizationPermissionsTokenV2" } });
+    const up = await run(stack.up());
+    expect(up).toMatchObject({ summary: { resourceChanges: { create: 2 } } });
+    const ciId = typeof up === "string" ? "" : String(up.outputs["ciId"]?.value);
+    expect((await storedTokens(emulator.url)).filter((token) => token.name === "faults-ci").map((token) => token.id)).toEqual([ciId]);
+
+    declared.ciPermissions = ["ManageUsers"];
+    await injectFault(emulator.url, { status: 503, count: 2, match: { operationName: "UpdateOrganizationPermissionsTokenPermissions" } });
+    expect(await run(stack.up())).toMatchObject({ summary: { resourceChanges: { update: 1 } } });
+    expect((await storedTokens(emulator.url)).find((token) => token.id === ciId)?.permissions).toEqual(["ManageUsers"]);
+
+    await injectFault(emulator.url, { status: 500, count: 1, match: { operationName: "DeleteToken" } });
+    const failed = await run(stack.destroy());
+    expect(String(failed)).toContain("Could not delete organization permissions token 'faults-ci'");
+    expect(String(failed)).toContain("HTTP 500");
+    const mine = async () => (await storedTokens(emulator.url)).filter((token) => token.name.startsWith("faults-")).map((token) => token.id);
+    expect(await mine()).toEqual([ciId]);
+    expect((await stack.exportStack()).deployment.resources.some((resource: { id?: string }) => resource.id === ciId)).toBe(true);
+
+    expect(await run(stack.destroy())).toMatchObject({ summary: { resourceChanges: { delete: 2 } } });
+    expect(await mine()).toEqual([]);
+  });
+});
+
+it("nothing the engine printed in any of these runs holds a token secret or the API token", async () => {
+  await control(emulator.url, "DELETE", "faults");
+  const everything = printed.join("\n");
+  expect(printed.length).toBeGreaterThanOrEqual(8);
+  const leaked = [...secrets].filter((secret) => everything.includes(secret) || everything.includes(secret.split("~")[1] ?? secret));
+  expect(leaked).toEqual([]);
+});

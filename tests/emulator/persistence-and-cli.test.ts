@@ -1,0 +1,166 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { createInterface } from "node:readline";
+import { startEmulator } from "../../emulator";
+import { ADMIN_TOKEN, authenticates, createOrgToken, ok, startTestEmulator, storeTokens } from "./support";
+
+const projectRoot = path.resolve(__dirname, "../..");
+
+describe("emulator state file", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "logscale-emulator-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("survives a restart: tokens still listed and still authenticating; the file holds no secret", async () => {
+    const statePath = path.join(dir, "state.json");
+    const first = await startTestEmulator({ statePath });
+    const created = await createOrgToken(first.url, { name: "persistent", organizationPermissions: ["ViewUsage"] });
+    await ok(first.url, ADMIN_TOKEN, `mutation { createIPFilter(input: { name: "saved", ipFilter: "192.0.2.0/24" }) { id } }`);
+    await first.stop();
+
+    const text = readFileSync(statePath, "utf8");
+    const secret = created.token.split("~")[1] ?? "";
+    expect(secret).toHaveLength(44);
+    expect(text).not.toContain(secret);
+    expect(text).toContain(created.tokenMetadata.id);
+    expect(text).toMatch(/"secretHash": "[0-9a-f]{64}"/);
+    expect(readdirSync(dir)).toEqual(["state.json"]); // no temporary file left behind
+
+    const second = await startTestEmulator({ statePath });
+    try {
+      expect((await storeTokens(second.url)).map((t) => [t.id, t.name])).toEqual([[created.tokenMetadata.id, "persistent"]]);
+      expect(await authenticates(second.url, created.token)).toBe(true);
+      const filters = await ok<{ ipFilters: Array<{ name: string }> }>(second.url, ADMIN_TOKEN, "{ ipFilters { name } }");
+      expect(filters.ipFilters.map((f) => f.name)).toEqual(["office", "saved"]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses to start from a corrupt state file", async () => {
+    const statePath = path.join(dir, "state.json");
+    writeFileSync(statePath, JSON.stringify({ version: 1, tokens: [{ id: "x", secret: "plain" }] }));
+    await expect(startEmulator({ statePath })).rejects.toThrow(/not a valid emulator state/);
+    writeFileSync(statePath, "{ nope");
+    await expect(startEmulator({ statePath })).rejects.toThrow(/not readable JSON/);
+  });
+
+  it("takes a custom seed and rejects an invalid one", async () => {
+    const emulator = await startTestEmulator({
+      seed: {
+        organization: { id: "org-1", name: "acme" },
+        views: [{ id: "view-1", name: "web" }],
+        tokenSecurityPolicies: { viewPermissionTokensAllowPermissionUpdates: false },
+      },
+    });
+    try {
+      const data = await ok(emulator.url, ADMIN_TOKEN, `{ organization { name configs { tokens { viewPermissionTokensAllowPermissionUpdates } } }
+        searchDomains { __typename id name } ipFilters { id } }`);
+      expect(data).toEqual({
+        organization: { name: "acme", configs: { tokens: { viewPermissionTokensAllowPermissionUpdates: false } } },
+        searchDomains: [{ __typename: "View", id: "view-1", name: "web" }],
+        ipFilters: [],
+      });
+    } finally {
+      await emulator.stop();
+    }
+    await expect(
+      startEmulator({ seed: { organization: { id: "o", name: "o" }, views: [{ id: "a", name: "same" }, { id: "b", name: "same" }] } }),
+    ).rejects.toThrow(/duplicate search domain name 'same'/);
+    await expect(startEmulator({ seed: { organization: { id: "o" } } })).rejects.toThrow();
+  });
+
+  it("stop() closes promptly even with a keep-alive connection open", async () => {
+    const emulator = await startTestEmulator();
+    await ok(emulator.url, ADMIN_TOKEN, "{ organization { id } }"); // leaves an idle keep-alive socket
+    const started = Date.now();
+    await emulator.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(fetch(`${emulator.url}/graphql`, { method: "POST" })).rejects.toThrow();
+  });
+});
+
+describe("logscale-emulator CLI", () => {
+  const tsNode = require.resolve("ts-node/dist/bin.js");
+
+  function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+    // An admin token inherited from the developer's shell must not leak into these tests.
+    const { LOGSCALE_EMULATOR_ADMIN_TOKEN: _inherited, ...inherited } = process.env;
+    // process.execPath is the Node 22 running jest; the ts-node shebang could pick another node.
+    return spawn(process.execPath, [tsNode, "--transpile-only", "emulator/cli.ts", ...args], {
+      cwd: projectRoot,
+      env: { ...inherited, ...env },
+    });
+  }
+
+  function collect(stream: NodeJS.ReadableStream): () => string {
+    let text = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => (text += chunk));
+    return () => text;
+  }
+
+  const exited = (child: ChildProcessWithoutNullStreams) =>
+    new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+    const lines = createInterface({ input: child.stdout });
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        lines.once("line", resolve);
+        child.once("exit", (code) => reject(new Error(`CLI exited with ${code} before listening`)));
+      });
+    } finally {
+      lines.close();
+    }
+  }
+
+  it("prints one line with the URL, serves the API with the given admin token, and exits 0 on SIGTERM", async () => {
+    const child = spawnCli(["--port", "0", "--admin-token", "cli-admin-token"]);
+    const stderr = collect(child.stderr);
+    const exit = exited(child);
+    try {
+      const line = await firstLine(child);
+      const match = /^LogScale emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      expect(match).not.toBeNull();
+      const url = match?.[1] ?? "";
+      expect(await ok(url, "cli-admin-token", "{ organization { name } }")).toEqual({ organization: { name: "emulator" } });
+      expect(await authenticates(url, "emulator-admin-token")).toBe(false);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exit).toBe(0);
+    expect(stderr()).not.toContain("cli-admin-token");
+  });
+
+  it("takes the admin token from LOGSCALE_EMULATOR_ADMIN_TOKEN and never prints it", async () => {
+    const child = spawnCli(["--port", "0"], { LOGSCALE_EMULATOR_ADMIN_TOKEN: "env-admin-token" });
+    const stderr = collect(child.stderr);
+    const exit = exited(child);
+    try {
+      const line = await firstLine(child);
+      const url = line.replace("LogScale emulator listening on ", "");
+      expect(await authenticates(url, "env-admin-token")).toBe(true);
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exit).toBe(0);
+    expect(stderr()).not.toContain("env-admin-token");
+  });
+
+  it("exits 2 with usage on stderr for a bad flag", async () => {
+    const child = spawnCli(["--port", "0", "--no-such-flag"]);
+    const stderr = collect(child.stderr);
+    const stdout = collect(child.stdout);
+    expect(await exited(child)).toBe(2);
+    expect(stderr()).toContain("Usage: logscale-emulator");
+    expect(stderr()).toContain("--no-such-flag");
+    expect(stdout()).toBe("");
+  });
+});

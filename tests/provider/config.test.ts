@@ -1,0 +1,114 @@
+import { resolveConnection } from "../../provider/config";
+import { TokenProvider } from "../../provider/token-provider";
+import { adminToken, type RunningEmulator, startTestEmulator } from "../support/emulator";
+import { stackConfig } from "./support";
+
+describe("where the connection comes from", () => {
+  const env = { LOGSCALE_URL: "https://env.example.com", LOGSCALE_TOKEN: "env-token" };
+
+  it("stack config wins over the environment", () => {
+    const settings = resolveConnection(undefined, { url: "https://stack.example.com", token: "stack-token" }, env);
+    expect(settings).toMatchObject({ url: "https://stack.example.com", apiToken: "stack-token", tokenSource: "stack config 'logscale:token'" });
+  });
+
+  it("the environment fills in what the stack config lacks", () => {
+    expect(resolveConnection(undefined, { url: "https://stack.example.com" }, env)).toMatchObject({
+      url: "https://stack.example.com",
+      apiToken: "env-token",
+      tokenSource: "the LOGSCALE_TOKEN environment variable",
+    });
+  });
+
+  it("HUMIO_ADDRESS / HUMIO_TOKEN work as aliases", () => {
+    expect(resolveConnection(undefined, {}, { HUMIO_ADDRESS: "https://humio.example.com", HUMIO_TOKEN: "humio-token" })).toMatchObject({
+      url: "https://humio.example.com",
+      apiToken: "humio-token",
+      urlSource: "the HUMIO_ADDRESS environment variable",
+    });
+  });
+
+  it("a resource's connection wins over everything", () => {
+    expect(resolveConnection({ url: "https://mine.example.com", token: "mine", insecure: true }, { url: "https://stack.example.com", token: "t" }, env)).toMatchObject({
+      url: "https://mine.example.com",
+      apiToken: "mine",
+      insecure: true,
+      tokenSource: "the resource's connection.token",
+    });
+  });
+
+  it("organization, insecure and caCertificate come from the stack config", () => {
+    expect(resolveConnection(undefined, { url: "https://x.example.com", token: "t", organization: "acme", insecure: "true", caCertificate: "PEM" }, {})).toMatchObject({
+      organization: "acme",
+      insecure: true,
+      caCertificate: "PEM",
+    });
+  });
+
+  it.each([
+    [{}, {}, "No LogScale URL configured. Set it with 'pulumi config set logscale:url https://your-logscale' or the LOGSCALE_URL environment variable"],
+    [{ url: "https://x.example.com" }, {}, "No LogScale API token configured. Set it with 'pulumi config set --secret logscale:token <token>' or the LOGSCALE_TOKEN environment variable"],
+    [{ url: "x.example.com", token: "t" }, {}, "The LogScale URL from stack config 'logscale:url' must be an absolute http:// or https:// URL"],
+    [{}, { LOGSCALE_URL: "https://x", LOGSCALE_TOKEN: "secret-with-newline\n" }, "The LogScale API token from the LOGSCALE_TOKEN environment variable must not contain whitespace or line breaks"],
+    [{ url: "https://x", token: "t", insecure: "yes" }, {}, "Stack config 'logscale:insecure' must be true or false, got 'yes'."],
+  ])("explains what is missing or wrong (%#)", (stack, environment, message) => {
+    expect(() => resolveConnection(undefined, stack, environment)).toThrow(message);
+  });
+
+  it("never repeats the token in its errors", () => {
+    const token = "my-secret-token value";
+    expect(() => resolveConnection(undefined, { url: "https://x", token }, {})).toThrow(/must not contain whitespace/);
+    try {
+      resolveConnection(undefined, { url: "https://x", token }, {});
+    } catch (error) {
+      expect(String(error)).not.toContain(token);
+    }
+  });
+});
+
+describe("configure() and check() together", () => {
+  const saved = { ...process.env };
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("check fails the preview when no connection is configured anywhere", async () => {
+    delete process.env["LOGSCALE_URL"];
+    delete process.env["HUMIO_ADDRESS"];
+    const provider = new TokenProvider("organization");
+    await provider.configure(stackConfig({}));
+    await expect(provider.check({}, { name: "x", permissions: [] })).rejects.toThrow("No LogScale URL configured");
+  });
+
+  it("a resource connection is enough, without stack config", async () => {
+    const provider = new TokenProvider("organization");
+    await provider.configure(stackConfig({}));
+    const result = await provider.check({}, { name: "x", permissions: [], connection: { url: emulator.url, token: adminToken } });
+    expect(result.failures).toEqual([]);
+  });
+
+  it("a bad connection input is reported in our words, never as a failure whose value the engine would print", async () => {
+    const provider = new TokenProvider("organization");
+    await provider.configure(stackConfig({}));
+    const secret = "api-token-with-newline";
+    const outcome = provider.check({}, { name: "x", permissions: [], connection: { url: emulator.url, token: `${secret}\n` } });
+    await expect(outcome).rejects.toThrow(
+      "OrgPermissionsToken has invalid inputs: property connection: connection token must not contain whitespace or line breaks",
+    );
+    await expect(outcome).rejects.not.toThrow(secret);
+  });
+
+  it("the environment is read at call time, after configure()", async () => {
+    const provider = new TokenProvider("organization");
+    await provider.configure(stackConfig({}));
+    process.env["LOGSCALE_URL"] = emulator.url;
+    process.env["LOGSCALE_TOKEN"] = adminToken;
+    await expect(provider.check({}, { name: "x", permissions: [] })).resolves.toMatchObject({ failures: [] });
+  });
+});

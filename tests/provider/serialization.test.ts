@@ -1,0 +1,146 @@
+/**
+ * What `pulumi up` stores as each resource's `__provider`, and what `refresh` and `destroy`
+ * later run: serialized from the package as installed in a program's node_modules, then
+ * deserialized the way the provider host does and driven against the emulator.
+ */
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { type Consumer, createConsumer } from "../support/consumer";
+import { stackConfig } from "./support";
+
+type Pulumi = typeof import("@pulumi/pulumi");
+type Package = typeof import("../../provider");
+type Provider = Required<import("@pulumi/pulumi/dynamic").ResourceProvider>;
+
+let emulator: RunningEmulator;
+let consumer: Consumer;
+let load: NodeJS.Require;
+const serialized: Record<string, string> = {};
+const connectionToken = "per-resource-connection-token";
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  consumer = createConsumer();
+  // Rooted at the program's directory: the package and @pulumi/pulumi resolve from its node_modules.
+  load = createRequire(path.join(consumer.dir, "index.js"));
+  const pulumi = load("@pulumi/pulumi") as Pulumi;
+  const logscale = load("pulumi-logscale-tokens") as Package;
+
+  // Every way a credential can be around while the program runs.
+  process.env["LOGSCALE_URL"] = emulator.url;
+  process.env["LOGSCALE_TOKEN"] = adminToken;
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        serialized[args.name] = String(args.inputs["__provider"]);
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: () => ({}),
+    },
+    "consumer",
+    "test",
+    false,
+  );
+  pulumi.runtime.setConfig("logscale:url", emulator.url);
+  pulumi.runtime.setConfig("logscale:token", adminToken);
+
+  const resources = [
+    new logscale.OrgPermissionsToken("org", { name: "ser-org", permissions: ["ViewUsage"] }),
+    new logscale.ViewPermissionsToken("view", { name: "ser-view", permissions: ["ReadAccess"], viewIds: ["x"] }),
+    new logscale.SystemPermissionsToken("system", { name: "ser-system", permissions: ["ReadHealthCheck"] }),
+    new logscale.OrgPermissionsToken("with-connection", {
+      name: "ser-conn",
+      permissions: ["ViewUsage"],
+      connection: { url: emulator.url, token: connectionToken },
+    }),
+  ];
+  await Promise.all(resources.map((resource) => new Promise((resolve) => resource.urn.apply(resolve))));
+});
+
+afterAll(async () => {
+  process.env = { ...savedEnv };
+  consumer.remove();
+  await emulator.stop();
+});
+
+describe("the serialized provider", () => {
+  it("holds no credential, URL or config", () => {
+    expect(Object.keys(serialized).sort()).toEqual(["org", "system", "view", "with-connection"]);
+    for (const text of Object.values(serialized)) {
+      for (const forbidden of [adminToken, connectionToken, emulator.url, new URL(emulator.url).host, "logscale:token"]) {
+        expect(text).not.toContain(forbidden);
+      }
+    }
+  });
+
+  it("is small: it requires the installed package instead of inlining it", () => {
+    for (const [name, text] of Object.entries(serialized)) {
+      expect({ name, bytes: Buffer.byteLength(text) }).toEqual({ name, bytes: expect.any(Number) });
+      expect(Buffer.byteLength(text)).toBeLessThan(8 * 1024);
+      expect(text).toContain('require("pulumi-logscale-tokens/internal/token-provider")');
+      expect(text).not.toContain("zod");
+      expect(text).not.toContain("createOrganizationPermissionsTokenV2");
+    }
+  });
+
+  it("records only the kind", () => {
+    expect(serialized["org"]).toContain('"organization"');
+    expect(serialized["view"]).toContain('"view"');
+    expect(serialized["system"]).toContain('"system"');
+  });
+});
+
+describe("the deserialized copy, as the provider host runs it", () => {
+  function deserialize(text: string): Provider {
+    const requireFromString = load("require-from-string") as (code: string, filename: string) => { handler: () => Provider };
+    // The host resolves modules from the program's directory.
+    return requireFromString(text, path.join(consumer.dir, "__provider.js")).handler();
+  }
+
+  it.each([
+    ["org", { name: "rt-org", permissions: ["ViewUsage"] }, { permissions: ["ManageUsers"] }],
+    ["system", { name: "rt-system", permissions: ["ReadHealthCheck"] }, { permissions: ["ManageCluster"] }],
+  ])("%s: configure, check, create, read, update, delete against the emulator", async (name, raw, change) => {
+    const provider = deserialize(serialized[name]!);
+    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+
+    const checked = await provider.check({}, raw);
+    expect(checked.failures).toEqual([]);
+    const created = await provider.create(checked.inputs);
+    expect((await storedTokens(emulator.url)).some((token) => token.id === created.id)).toBe(true);
+
+    const read = await provider.read(created.id, created.outs);
+    expect(read.props).toEqual(created.outs);
+
+    const changed = (await provider.check(checked.inputs, { ...raw, ...change })).inputs;
+    expect((await provider.diff(created.id, created.outs, changed)).changes).toBe(true);
+    const updated = await provider.update(created.id, created.outs, changed);
+    expect(updated.outs.permissions).toEqual(change.permissions);
+    expect(updated.outs.token).toBe(created.outs.token);
+
+    await provider.delete(created.id, updated.outs);
+    expect((await storedTokens(emulator.url)).some((token) => token.id === created.id)).toBe(false);
+  });
+
+  it("view: create and delete with the server's normalisation", async () => {
+    const provider = deserialize(serialized["view"]!);
+    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+    const store = (await (await fetch(`${emulator.url}/_emulator/store`, { headers: { Authorization: `Bearer ${adminToken}` } })).json()) as {
+      searchDomains: { id: string }[];
+    };
+    const checked = await provider.check({}, { name: "rt-view", permissions: ["ReadAccess"], viewIds: [store.searchDomains[0]!.id] });
+    const created = await provider.create(checked.inputs);
+    expect(created.outs.permissions).toEqual(["OrganizationOwnedQueries", "ReadAccess"]);
+    await provider.delete(created.id, created.outs);
+  });
+
+  it("says what to do when the package is not installed where the program runs", async () => {
+    const requireFromString = load("require-from-string") as (code: string, filename: string) => { handler: () => Provider };
+    const provider = requireFromString(serialized["org"]!, "/nonexistent/program/__provider.js").handler();
+    await expect(provider.check({}, { name: "x", permissions: [] })).rejects.toThrow(
+      "Could not load pulumi-logscale-tokens from the Pulumi program's node_modules",
+    );
+  });
+});

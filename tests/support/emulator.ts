@@ -1,0 +1,82 @@
+/**
+ * Tests drive the emulator only through its public interfaces: GraphQL over HTTP and the
+ * /_emulator/ control routes.
+ */
+import { startEmulator } from "../../emulator";
+
+export const adminToken = "tests-admin-token-0123456789abcdef";
+
+export interface RunningEmulator {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestEmulator(port = 0): Promise<RunningEmulator> {
+  return startEmulator({ adminToken, port });
+}
+
+export async function control<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}/_emulator/${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`control ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export interface LoggedRequest {
+  readonly operationName: string | null;
+  readonly rootFields: string[];
+  readonly status: number;
+  readonly fault: string | null;
+}
+
+export async function requestLog(url: string): Promise<LoggedRequest[]> {
+  return (await control<{ requests: LoggedRequest[] }>(url, "GET", "requests")).requests;
+}
+
+export async function injectFault(url: string, fault: Record<string, unknown>): Promise<void> {
+  await control(url, "POST", "faults", fault);
+}
+
+export interface StoredToken {
+  readonly id: string;
+  readonly name: string;
+  readonly permissions: string[];
+  readonly expireAt: number | null;
+}
+
+export async function storedTokens(url: string): Promise<StoredToken[]> {
+  return (await control<{ tokens: StoredToken[] }>(url, "GET", "store")).tokens;
+}
+
+/** A change made behind Pulumi's back, the way an operator with the admin token would. */
+export async function graphql<T = unknown>(url: string, query: string, variables: Record<string, unknown> = {}, token = adminToken): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(`GraphQL errors: ${body.errors.map((error) => error.message).join("; ")}`);
+  return body.data as T;
+}
+
+/** The emulator's default token security policy, as a TokenSecurityPoliciesInput. */
+export const PERMISSIVE_POLICIES = {
+  personalUserTokensEnabled: true,
+  viewPermissionTokensEnabled: true,
+  viewPermissionTokensAllowPermissionUpdates: true,
+  organizationPermissionTokensEnabled: true,
+  organizationPermissionTokensAllowPermissionUpdates: true,
+  systemPermissionTokensEnabled: true,
+  systemPermissionTokensAllowPermissionUpdates: true,
+};
+
+/** The organization's token security policy, as an admin sets it; unnamed flags stay permissive. */
+export async function setTokenPolicy(url: string, changes: Record<string, unknown> = {}): Promise<void> {
+  await graphql(url, "mutation($input: TokenSecurityPoliciesInput!) { updateTokenSecurityPolicies(input: $input) { id } }", {
+    input: { ...PERMISSIVE_POLICIES, ...changes },
+  });
+}
