@@ -4,7 +4,7 @@
  * LogScale (check() only reads: the policy and which views exist).
  */
 import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 import { viewIdsByName } from "./program";
 
 jest.setTimeout(180_000);
@@ -75,8 +75,7 @@ async function previewFailure(index: number, kind: Kind, args: Record<string, un
     else if (kind === "view") new logscale.ViewPermissionsToken(name, args as never);
     else new logscale.SystemPermissionsToken(name, args as never);
   });
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
   return stack.preview().then(() => "preview succeeded", (error: unknown) => String(error));
 }
 

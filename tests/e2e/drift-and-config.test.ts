@@ -4,7 +4,7 @@
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 import { quickstartProgram, type Spec, viewIdsByName } from "./program";
 
 jest.setTimeout(180_000);
@@ -32,8 +32,7 @@ afterAll(async () => {
 
 async function configuredStack(name: string, spec: () => Spec): Promise<Stack> {
   const stack = await program.stack(name, quickstartProgram(program.logscale, spec));
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
   return stack;
 }
 
@@ -109,8 +108,7 @@ describe("10. configuration", () => {
 
   it("a wrong API token fails with an authentication error naming the config key, and no secret in the output", async () => {
     const stack = await program.stack("wrong-token", quickstartProgram(program.logscale, () => baseSpec));
-    await stack.setConfig("logscale:url", { value: emulator.url });
-    await stack.setConfig("logscale:token", { value: "wrong-api-token-value", secret: true });
+    await configureLogScale(stack, emulator.url, "wrong-api-token-value");
     const failure = await stack.up().catch((error: unknown) => error);
     const text = String(failure);
     expect(text).toContain("LogScale authentication failed (HTTP 401)");

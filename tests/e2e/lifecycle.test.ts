@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 import { quickstartProgram, type Spec, viewIdsByName } from "./program";
 
 jest.setTimeout(180_000);
@@ -31,8 +31,7 @@ beforeAll(async () => {
     systemPermissions: ["ViewOrganizations", "ManageOrganizations"],
   };
   stack = await program.stack("lifecycle", quickstartProgram(program.logscale, () => spec));
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
 });
 
 afterAll(async () => {

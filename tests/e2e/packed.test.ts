@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
 jest.setTimeout(600_000);
 
@@ -48,8 +48,7 @@ it("a stack in a project that installed the tarball works, and its __provider re
     const ops = new logscale.SystemPermissionsToken("ops", { name: "packed-ops", permissions: ["ReadHealthCheck"] });
     return { opsId: ops.tokenId };
   });
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
   const up = await stack.up();
   expect((await storedTokens(emulator.url)).map((token) => token.id)).toEqual([up.outputs["opsId"]?.value]);
 

@@ -5,7 +5,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adminToken, control, injectFault, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
 jest.setTimeout(240_000);
 
@@ -48,8 +48,7 @@ async function stackFor(name: string, declared: () => Declared): Promise<Stack> 
     }
     return outputs;
   });
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
   return stack;
 }
 
@@ -107,10 +106,12 @@ describe("the organization's policy, seen at preview", () => {
 
 describe("an expired token", () => {
   it("shows in preview --refresh as a change with a message naming it, and blocks nothing", async () => {
-    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: Date.now() + 4_000 };
+    // Far enough ahead that check() still accepts it on a busy machine; then wait until it has passed.
+    const expireAt = Date.now() + 12_000;
+    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: expireAt };
     const stack = await stackFor("expiry", () => declared);
-    await run(stack.up());
-    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    expect(await run(stack.up())).toMatchObject({ summary: { resourceChanges: { create: 3 } } });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expireAt - Date.now()) + 500));
 
     // A drift check notices it, and says which token and what to change.
     const preview = await run(stack.preview({ refresh: true }));

@@ -434,8 +434,8 @@ describe("emulator token semantics", () => {
       });
       expect(past.message).toMatch(/^expireAt must be in the future: \d+ is not after the current time \d+ \(epoch milliseconds\)$/);
 
-      const created = await createOrgToken(url, { name: "old", organizationPermissions: [], expireAt: Date.now() + 1000 });
-      await advanceClock(2000);
+      const created = await createOrgToken(url, { name: "old", organizationPermissions: [], expireAt: Date.now() + 60_000 });
+      await advanceClock(120_000);
       const rotate = await gqlError(url, ADMIN_TOKEN, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, {
         id: created.tokenMetadata.id,
       });
@@ -579,8 +579,8 @@ describe("emulator options", () => {
   it("expiredTokenVisibilityMs sets how long expired tokens stay listed", async () => {
     const emulator = await startTestEmulator({ expiredTokenVisibilityMs: 0 });
     try {
-      const created = await createOrgToken(emulator.url, { name: "x", organizationPermissions: [], expireAt: Date.now() + 1000 });
-      await control(emulator.url, "POST", "clock", { advanceMs: 1001 });
+      const created = await createOrgToken(emulator.url, { name: "x", organizationPermissions: [], expireAt: Date.now() + 60_000 });
+      await control(emulator.url, "POST", "clock", { advanceMs: 60_001 });
       const error = await gqlError(emulator.url, ADMIN_TOKEN, TOKEN_QUERY, { id: created.tokenMetadata.id });
       expect(error.state?.["code"]).toBe("TokenNotFound");
     } finally {

@@ -115,30 +115,36 @@ describe("refresh sees what happened behind Pulumi's back", () => {
 
   it("an expired token stays in state and shows as expired, still listed or gone", async () => {
     const warnings: string[] = [];
-    const provider = new TokenProvider("system", { warn: (message) => warnings.push(message) });
+    // Time moves on for LogScale and the provider alike, without waiting for it.
+    let elapsed = 0;
+    const provider = new TokenProvider("system", { warn: (message) => warnings.push(message), now: () => Date.now() + elapsed });
+    const passTime = async (ms: number) => {
+      elapsed += ms;
+      await control(emulator.url, "POST", "clock", { advanceMs: ms });
+    };
     await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
-    const checked = await provider.check({}, { name: "drift-expired", permissions: ["ReadHealthCheck"], expireAt: Date.now() + 1_500 });
+    const checked = await provider.check({}, { name: "drift-expired", permissions: ["ReadHealthCheck"], expireAt: Date.now() + 60_000 });
     const { id, outs } = await provider.create(checked.inputs);
     expect((await provider.diff(id, outs as TokenOutputs, checked.inputs as never)).changes).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
-
-    // LogScale still lists it for a while; it no longer works.
-    const listed = await provider.read(id, outs as TokenOutputs);
-    expect(listed.id).toBe(id);
-    // The diff shows it as a change (a drift check notices) and names the token; update leaves it be.
-    expect(await provider.diff(id, listed.props!, checked.inputs as never)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect((await provider.update(id, listed.props!, checked.inputs as never)).outs).toEqual(listed.props);
-    expect(warnings.join("\n")).toContain(`The system permissions token 'drift-expired' (${id}) expired at`);
-    expect(warnings.join("\n")).toContain("Set its expireAt to a future date to replace it with a new token");
-    // A new date replaces it.
-    const renewed = (await provider.check(checked.inputs, { name: "drift-expired", permissions: ["ReadHealthCheck"], expireAt: Date.now() + 86_400_000 })).inputs;
-    expect((await provider.diff(id, listed.props!, renewed as never)).replaces).toEqual(["expireAt"]);
-    // Creating with the past date is refused before LogScale is asked.
-    await expect(provider.create(checked.inputs)).rejects.toThrow("has passed. Set expireAt to a future date.");
-
-    // Later LogScale drops it: still in state, still shown as expired, not as a silent create.
-    await control(emulator.url, "POST", "clock", { advanceMs: 600_000 });
     try {
+      await passTime(61_000);
+
+      // LogScale still lists it for a while; it no longer works.
+      const listed = await provider.read(id, outs as TokenOutputs);
+      expect(listed.id).toBe(id);
+      // The diff shows it as a change (a drift check notices) and names the token; update leaves it be.
+      expect(await provider.diff(id, listed.props!, checked.inputs as never)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+      expect((await provider.update(id, listed.props!, checked.inputs as never)).outs).toEqual(listed.props);
+      expect(warnings.join("\n")).toContain(`The system permissions token 'drift-expired' (${id}) expired at`);
+      expect(warnings.join("\n")).toContain("Set its expireAt to a future date to replace it with a new token");
+      // A new date replaces it.
+      const renewed = (await provider.check(checked.inputs, { name: "drift-expired", permissions: ["ReadHealthCheck"], expireAt: Date.now() + elapsed + 86_400_000 })).inputs;
+      expect((await provider.diff(id, listed.props!, renewed as never)).replaces).toEqual(["expireAt"]);
+      // Creating with the past date is refused before LogScale is asked.
+      await expect(provider.create(checked.inputs)).rejects.toThrow("has passed. Set expireAt to a future date.");
+
+      // Later LogScale drops it: still in state, still shown as expired, not as a silent create.
+      await passTime(600_000);
       expect((await storedTokens(emulator.url)).some((token) => token.id === id)).toBe(false);
       const gone = await provider.read(id, outs as TokenOutputs);
       expect(gone).toMatchObject({ id, props: outs });

@@ -7,7 +7,7 @@
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { adminToken, control, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
 jest.setTimeout(1_800_000);
 
@@ -106,8 +106,7 @@ beforeAll(async () => {
     }
     return outputs;
   });
-  await stack.setConfig("logscale:url", { value: emulator.url });
-  await stack.setConfig("logscale:token", { value: adminToken, secret: true });
+  await configureLogScale(stack, emulator.url, adminToken);
   await injectAll();
 });
 

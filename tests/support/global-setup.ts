@@ -1,0 +1,23 @@
+/**
+ * Once per test run: fill V8's on-disk code cache with the modules the dynamic-provider plugin
+ * loads. Every Pulumi operation starts that plugin, and the engine kills it before Node would
+ * write the cache itself, so without this each start compiles @pulumi/pulumi afresh.
+ */
+import { spawnSync } from "node:child_process";
+import { projectDir } from "./consumer";
+import { nodeCompileCache } from "./pulumi";
+
+const pluginModules = [
+  "source-map-support/register",
+  "@grpc/grpc-js",
+  "@pulumi/pulumi",
+  "@pulumi/pulumi/proto/provider_grpc_pb",
+  "@pulumi/pulumi/proto/provider_pb",
+  "./dist/provider/token-provider",
+];
+
+export default function warmPluginCodeCache(): void {
+  const script = pluginModules.map((name) => `require(${JSON.stringify(name)});`).join("");
+  const result = spawnSync(process.execPath, ["-e", script], { cwd: projectDir, env: { ...process.env, NODE_COMPILE_CACHE: nodeCompileCache }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`warming the plugin's code cache failed: ${result.stderr}`);
+}
