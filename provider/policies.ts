@@ -1,8 +1,9 @@
 /**
  * What LogScale will accept, asked at preview time so that `pulumi preview` already says
- * what `up` would run into: the organization's token security policy, and which views exist.
+ * what `up` would run into: the organization's token security policy, and which views and IP
+ * filters exist.
  */
-import type { LogScaleClient, SearchDomainRef, TokenSecurityPolicies } from "./client";
+import type { IpFilter, LogScaleClient, SearchDomainRef, TokenSecurityPolicies } from "./client";
 import { LogScaleError } from "./errors";
 import type { TokenKind } from "./kinds";
 
@@ -33,6 +34,7 @@ export const policyReader = (): PerClient<TokenSecurityPolicies | null> =>
   new PerClient(async (client) => (await client.tokenSecurityPolicies()).policies);
 
 export const viewReader = (): PerClient<readonly SearchDomainRef[]> => new PerClient((client) => client.searchDomains());
+export const ipFilterReader = (): PerClient<readonly IpFilter[]> => new PerClient((client) => client.ipFilters());
 
 export function permissionUpdatesForbidden(kind: TokenKind, policies: TokenSecurityPolicies | null): boolean {
   return policies?.[kind.policy.allowUpdates] === false;

@@ -15,7 +15,7 @@ import { checkTokenInputs, createsTokenWith, replacingProperties, sameValue, typ
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
-import { creationProblem, permissionUpdatesForbidden, policyReader, viewReader } from "./policies";
+import { creationProblem, ipFilterReader, permissionUpdatesForbidden, policyReader, viewReader } from "./policies";
 import { createOnce } from "./safe-create";
 import { isUnknown } from "./unknown";
 
@@ -32,6 +32,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private clients: Map<string, LogScaleClient> | undefined;
   private readonly policies = policyReader();
   private readonly views = viewReader();
+  private readonly ipFilters = ipFilterReader();
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
 
@@ -82,8 +83,9 @@ export class TokenProvider implements dynamic.ResourceProvider {
         const problem = creationProblem(this.kind, await this.policies.read(client), inputs["expireAt"] as number | undefined, now);
         if (problem) failures.push(problem);
       }
-      const missing = await this.missingViews(client, inputs["viewIds"]);
-      if (missing) failures.push(missing);
+      const [missingViews, missingIpFilter] = await Promise.all([this.missingViews(client, inputs["viewIds"]), this.missingIpFilter(client, inputs["ipFilterId"])]);
+      if (missingViews) failures.push(missingViews);
+      if (missingIpFilter) failures.push(missingIpFilter);
     }
     return { inputs, failures };
   }
@@ -212,14 +214,18 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (!known) return undefined;
     const unknownIds = (viewIds as unknown[]).filter((id): id is string => typeof id === "string" && !isUnknown(id) && !known.some((view) => view.id === id));
     if (unknownIds.length === 0) return undefined;
-    const listed = known
-      .slice(0, 10)
-      .map((view) => `${view.name} (${view.id})`)
-      .join(", ");
     return {
       property: "viewIds",
-      reason: `viewIds ${unknownIds.map((id) => `'${id}'`).join(", ")} ${unknownIds.length === 1 ? "is not the id" : "are not ids"} of a view or repository the API token can see. Known: ${listed}${known.length > 10 ? ", …" : ""}`,
+      reason: `viewIds ${unknownIds.map((id) => `'${id}'`).join(", ")} ${unknownIds.length === 1 ? "is not the id" : "are not ids"} of a view or repository the API token can see. ${knownList(known)}`,
     };
+  }
+
+  /** An ipFilterId LogScale does not know, as a check failure: LogScale would refuse the create. */
+  private async missingIpFilter(client: LogScaleClient, ipFilterId: unknown): Promise<{ property: string; reason: string } | undefined> {
+    if (typeof ipFilterId !== "string" || isUnknown(ipFilterId)) return undefined;
+    const known = await this.ipFilters.read(client);
+    if (!known || known.some((filter) => filter.id === ipFilterId)) return undefined;
+    return { property: "ipFilterId", reason: `ipFilterId '${ipFilterId}' is not the id of an IP filter of the organization. ${knownList(known)}` };
   }
 
   private samePermissions(current: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
@@ -276,4 +282,11 @@ export class TokenProvider implements dynamic.ResourceProvider {
     }
     return new Error(`Could not ${action}: ${error.message}${advice}`);
   }
+}
+
+/** What would have been valid, for a failure message: at most ten, by name and id. */
+function knownList(known: readonly { readonly id: string; readonly name: string }[]): string {
+  if (known.length === 0) return "There are none.";
+  const listed = known.slice(0, 10).map((item) => `${item.name} (${item.id})`);
+  return `Known: ${listed.join(", ")}${known.length > 10 ? ", …" : ""}`;
 }

@@ -46,6 +46,7 @@ function cases(): [Kind, Record<string, unknown>, string, string][] {
     ["org", { ...org, expireAt: 1_814_313_600 }, "expireAt", "looks like epoch seconds"],
     ["org", { ...org, expireAt: "2027-06-30T00:00:00" }, "expireAt", "add a time zone"],
     ["org", { ...org, ipFilterId: "" }, "ipFilterId", "ipFilterId must be the id of an IP filter"],
+    ["org", { ...org, ipFilterId: "000000000000000000000000" }, "ipFilterId", "ipFilterId '000000000000000000000000' is not the id of an IP filter of the organization. Known: "],
     ["org", { ...org, connection: { url: "logscale.example.com", token: "t" } }, "connection", "connection url must be an absolute http:// or https:// URL"],
     ["org", { ...org, connection: { url: "http://127.0.0.1:1", token: "abc\n" } }, "connection", "connection token must not contain whitespace or line breaks"],
     ["org", { ...org, viewIds: [view] }, "viewIds", "OrgPermissionsToken has no property 'viewIds'"],

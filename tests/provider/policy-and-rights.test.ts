@@ -101,6 +101,28 @@ it("a disabled kind is refused at preview", async () => {
   expect((result.failures ?? [])[0]?.reason).toContain("disables system permissions tokens (systemPermissionTokensEnabled is false)");
 });
 
+describe("references to what LogScale does not have, refused at preview", () => {
+  it("an unknown ipFilterId, with the organization's filters in the message; a known one passes", async () => {
+    const { ipFilters } = await control<{ ipFilters: { id: string; name: string }[] }>(emulator.url, "GET", "store");
+    const office = ipFilters[0]!;
+    const org = await provider();
+    const refused = await org.check({}, { name: "ci", permissions: ["ViewUsage"], ipFilterId: "000000000000000000000000" });
+    expect(refused.failures).toEqual([
+      { property: "ipFilterId", reason: `ipFilterId '000000000000000000000000' is not the id of an IP filter of the organization. Known: ${office.name} (${office.id})` },
+    ]);
+    expect((await org.check({}, { name: "ci", permissions: ["ViewUsage"], ipFilterId: office.id })).failures).toEqual([]);
+    expect(await storedTokens(emulator.url)).toEqual([]);
+  });
+
+  it("an unchanged ipFilterId of an existing token is not asked about again", async () => {
+    const org = await provider();
+    const olds = { name: "ci", permissions: ["ViewUsage"], ipFilterId: "deleted-since" };
+    await control(emulator.url, "DELETE", "requests");
+    expect((await org.check(olds, { ...olds, permissions: ["ManageUsers"] })).failures).toEqual([]);
+    expect((await requestLog(emulator.url)).map((entry) => entry.operationName)).not.toContain("IpFilters");
+  });
+});
+
 describe("an API token without the rights", () => {
   it("a view token used as API token: a clear refusal, no retries, nothing created", async () => {
     const admin = await provider("view");
