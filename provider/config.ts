@@ -12,6 +12,7 @@ export const configKeys = {
   organization: "logscale:organization",
   insecure: "logscale:insecure",
   caCertificate: "logscale:caCertificate",
+  timeoutSeconds: "logscale:timeoutSeconds",
 } as const;
 
 export const environmentVariables = {
@@ -19,14 +20,8 @@ export const environmentVariables = {
   token: ["LOGSCALE_TOKEN", "HUMIO_TOKEN"],
 } as const;
 
-/** What configure() keeps of the stack config. */
-export interface StackConnectionConfig {
-  readonly url?: string;
-  readonly token?: string;
-  readonly organization?: string;
-  readonly insecure?: string;
-  readonly caCertificate?: string;
-}
+/** What configure() keeps of the stack config: each key's text, as `pulumi config` holds it. */
+export type StackConnectionConfig = { readonly [field in keyof typeof configKeys]?: string };
 
 /** A resource's `connection` input. */
 export interface ConnectionInput {
@@ -44,6 +39,8 @@ export interface ConnectionSettings {
   readonly organization?: string;
   readonly insecure: boolean;
   readonly caCertificate?: string;
+  /** How long one request may take; the client's default when unset. */
+  readonly timeoutMs?: number;
   readonly urlSource: string;
   readonly tokenSource: string;
 }
@@ -67,6 +64,20 @@ export function tokenProblem(token: string): string | undefined {
 }
 
 const booleanText = z.enum(["true", "false"]);
+const maxTimeoutSeconds = 600;
+const timeoutSecondsText = z.coerce.number().positive().max(maxTimeoutSeconds);
+
+/** Applies to every connection, a resource's own included: it is about the network, not the target. */
+function timeout(stack: StackConnectionConfig): { timeoutMs?: number } {
+  if (stack.timeoutSeconds === undefined) return {};
+  const parsed = timeoutSecondsText.safeParse(stack.timeoutSeconds.trim() === "" ? Number.NaN : stack.timeoutSeconds);
+  if (!parsed.success) {
+    throw new ConnectionConfigError(
+      `Stack config '${configKeys.timeoutSeconds}' must be a number of seconds above 0 and at most ${maxTimeoutSeconds}, got '${stack.timeoutSeconds}'.`,
+    );
+  }
+  return { timeoutMs: Math.round(parsed.data * 1000) };
+}
 
 export function resolveConnection(
   override: ConnectionInput | undefined,
@@ -80,6 +91,7 @@ export function resolveConnection(
       insecure: override.insecure === true,
       urlSource: "the resource's connection.url",
       tokenSource: "the resource's connection.token",
+      ...timeout(stack),
       ...(override.organization ? { organization: override.organization } : {}),
       ...(override.caCertificate ? { caCertificate: override.caCertificate } : {}),
     });
@@ -119,6 +131,7 @@ export function resolveConnection(
     insecure,
     urlSource: url.source,
     tokenSource: token.source,
+    ...timeout(stack),
     ...(stack.organization ? { organization: stack.organization } : {}),
     ...(stack.caCertificate ? { caCertificate: stack.caCertificate } : {}),
   });

@@ -201,7 +201,7 @@ export class LogScaleTimeoutError extends LogScaleError {
   ) {
     super(
       `LogScale did not answer ${context.operationName} at ${context.endpoint} within ${timeoutMs} ms${attemptsSuffix(context)}. ` +
-        `Raise the client timeout if LogScale is slow, or check the network.`,
+        `If LogScale is slow, raise stack config 'logscale:timeoutSeconds'; otherwise check the network.`,
       context,
     );
   }

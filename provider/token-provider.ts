@@ -49,18 +49,12 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   async configure(request: dynamic.ConfigureRequest): Promise<void> {
-    const read = (key: string) => {
+    const config: { -readonly [field in keyof StackConnectionConfig]: string } = {};
+    for (const [field, key] of Object.entries(configKeys) as [keyof typeof configKeys, string][]) {
       const value = request.config.get(key);
-      return value === undefined || value === "" ? {} : { [key]: value };
-    };
-    const raw = { ...read(configKeys.url), ...read(configKeys.token), ...read(configKeys.organization), ...read(configKeys.insecure), ...read(configKeys.caCertificate) };
-    this.stackConfig = {
-      ...(raw[configKeys.url] ? { url: raw[configKeys.url] } : {}),
-      ...(raw[configKeys.token] ? { token: raw[configKeys.token] } : {}),
-      ...(raw[configKeys.organization] ? { organization: raw[configKeys.organization] } : {}),
-      ...(raw[configKeys.insecure] ? { insecure: raw[configKeys.insecure] } : {}),
-      ...(raw[configKeys.caCertificate] ? { caCertificate: raw[configKeys.caCertificate] } : {}),
-    };
+      if (value !== undefined && value !== "") config[field] = value;
+    }
+    this.stackConfig = config;
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
@@ -242,7 +236,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private client(override: ConnectionInput | undefined): LogScaleClient {
     const settings = this.connection(override);
     const key = createHash("sha256")
-      .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate]))
+      .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate, settings.timeoutMs]))
       .digest("hex");
     this.clients ??= new Map();
     let client = this.clients.get(key);
@@ -252,6 +246,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         apiToken: settings.apiToken,
         insecure: settings.insecure,
         credentialSource: settings.tokenSource,
+        ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
         ...this.options.client,
         ...(settings.organization ? { organization: settings.organization } : {}),
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),

@@ -1,6 +1,6 @@
 import { resolveConnection } from "../../provider/config";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, type RunningEmulator, startTestEmulator } from "../support/emulator";
+import { adminToken, control, injectFault, type RunningEmulator, startTestEmulator } from "../support/emulator";
 import { stackConfig } from "./support";
 
 describe("where the connection comes from", () => {
@@ -44,12 +44,23 @@ describe("where the connection comes from", () => {
     });
   });
 
+  it("timeoutSeconds from the stack config applies to every connection, a resource's own included", () => {
+    const stack = { url: "https://x.example.com", token: "t", timeoutSeconds: "2.5" };
+    expect(resolveConnection(undefined, stack, {})).toMatchObject({ timeoutMs: 2500 });
+    expect(resolveConnection({ url: "https://mine.example.com", token: "mine" }, stack, {})).toMatchObject({ timeoutMs: 2500 });
+    expect(resolveConnection(undefined, { url: "https://x.example.com", token: "t" }, {})).not.toHaveProperty("timeoutMs");
+  });
+
   it.each([
     [{}, {}, "No LogScale URL configured. Set it with 'pulumi config set logscale:url https://your-logscale' or the LOGSCALE_URL environment variable"],
     [{ url: "https://x.example.com" }, {}, "No LogScale API token configured. Set it with 'pulumi config set --secret logscale:token <token>' or the LOGSCALE_TOKEN environment variable"],
     [{ url: "x.example.com", token: "t" }, {}, "The LogScale URL from stack config 'logscale:url' must be an absolute http:// or https:// URL"],
     [{}, { LOGSCALE_URL: "https://x", LOGSCALE_TOKEN: "secret-with-newline\n" }, "The LogScale API token from the LOGSCALE_TOKEN environment variable must not contain whitespace or line breaks"],
     [{ url: "https://x", token: "t", insecure: "yes" }, {}, "Stack config 'logscale:insecure' must be true or false, got 'yes'."],
+    [{ url: "https://x", token: "t", timeoutSeconds: "30s" }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got '30s'."],
+    [{ url: "https://x", token: "t", timeoutSeconds: "0" }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got '0'."],
+    [{ url: "https://x", token: "t", timeoutSeconds: " " }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got ' '."],
+    [{ url: "https://x", token: "t", timeoutSeconds: "3600" }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got '3600'."],
   ])("explains what is missing or wrong (%#)", (stack, environment, message) => {
     expect(() => resolveConnection(undefined, stack, environment)).toThrow(message);
   });
@@ -110,5 +121,15 @@ describe("configure() and check() together", () => {
     process.env["LOGSCALE_URL"] = emulator.url;
     process.env["LOGSCALE_TOKEN"] = adminToken;
     await expect(provider.check({}, { name: "x", permissions: [] })).resolves.toMatchObject({ failures: [] });
+  });
+
+  it("requests give up after logscale:timeoutSeconds, and the error says which setting to raise", async () => {
+    const provider = new TokenProvider("organization", { client: { retry: { attempts: 1 } } });
+    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken, "logscale:timeoutSeconds": "0.2" }));
+    await injectFault(emulator.url, { latencyMs: 1_000, count: 1 });
+    const outcome = provider.read("some-token-id", { name: "x", permissions: [] } as never);
+    await expect(outcome).rejects.toThrow("within 200 ms");
+    await expect(outcome).rejects.toThrow("If LogScale is slow, raise stack config 'logscale:timeoutSeconds'");
+    await control(emulator.url, "DELETE", "faults");
   });
 });
