@@ -4,13 +4,15 @@
  * filters exist.
  */
 import type { IpFilter, LogScaleClient, SearchDomainRef, TokenSecurityPolicies } from "./client";
-import { LogScaleError } from "./errors";
+import { LogScaleForbiddenError, LogScaleGraphQLError, LogScaleResponseShapeError } from "./errors";
 import type { TokenKind } from "./kinds";
 
 /**
  * One answer per client and process, so previews of large stacks ask once. Null when
- * LogScale would not answer (e.g. the API token may not read it): then nothing is assumed
- * and LogScale itself judges at create time.
+ * LogScale refuses to say (the API token may not read it, or an older LogScale lacks it):
+ * then nothing is assumed and LogScale itself judges at create time. A wrong API token or an
+ * unreachable LogScale fails the preview instead of passing it unchecked, and is asked again
+ * next time.
  */
 export class PerClient<T> {
   private readonly cache = new WeakMap<LogScaleClient, Promise<T | null>>();
@@ -21,7 +23,8 @@ export class PerClient<T> {
     let answer = this.cache.get(client);
     if (!answer) {
       answer = this.fetch(client).catch((error: unknown) => {
-        if (error instanceof LogScaleError) return null;
+        if (error instanceof LogScaleForbiddenError || error instanceof LogScaleGraphQLError || error instanceof LogScaleResponseShapeError) return null;
+        this.cache.delete(client);
         throw error;
       });
       this.cache.set(client, answer);

@@ -73,13 +73,16 @@ export class TokenProvider implements dynamic.ResourceProvider {
     // Fail the preview now rather than the update later: without a URL and token nothing can work.
     const client = this.client(connection as ConnectionInput | undefined);
     if (createsTokenWith(olds ?? {}, inputs)) {
-      if (!isUnknown(inputs["expireAt"])) {
-        const problem = creationProblem(this.kind, await this.policies.read(client), inputs["expireAt"] as number | undefined, now);
-        if (problem) failures.push(problem);
-      }
-      const [missingViews, missingIpFilter] = await Promise.all([this.missingViews(client, inputs["viewIds"]), this.missingIpFilter(client, inputs["ipFilterId"])]);
-      if (missingViews) failures.push(missingViews);
-      if (missingIpFilter) failures.push(missingIpFilter);
+      const problems = await this.explain(`check ${this.kind.label} '${String(inputs["name"])}' against LogScale`, () =>
+        Promise.all([
+          isUnknown(inputs["expireAt"])
+            ? undefined
+            : this.policies.read(client).then((policies) => creationProblem(this.kind, policies, inputs["expireAt"] as number | undefined, now)),
+          this.missingViews(client, inputs["viewIds"]),
+          this.missingIpFilter(client, inputs["ipFilterId"]),
+        ]),
+      );
+      failures.push(...problems.filter((problem) => problem !== undefined));
     }
     return { inputs, failures };
   }
@@ -93,7 +96,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const expiredAsIs = this.isExpired(olds) && sameValue(olds.expireAt, news.expireAt);
     if (expiredAsIs) this.warnExpired(olds);
     if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
-      const policies = await this.policies.read(this.client(news.connection));
+      const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.policies.read(this.client(news.connection)));
       if (permissionUpdatesForbidden(this.kind, policies)) {
         replaces.push("permissions");
         this.warn(

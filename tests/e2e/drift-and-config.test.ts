@@ -106,10 +106,10 @@ describe("10. configuration", () => {
     expect(String(failure)).toContain("No LogScale URL configured. Set it with 'pulumi config set logscale:url https://your-logscale'");
   });
 
-  it("a wrong API token fails with an authentication error naming the config key, and no secret in the output", async () => {
+  it("a wrong API token fails the preview with an authentication error naming the config key, and no secret in the output", async () => {
     const stack = await program.stack("wrong-token", quickstartProgram(program.logscale, () => baseSpec));
     await configureLogScale(stack, emulator.url, "wrong-api-token-value");
-    const failure = await stack.up().catch((error: unknown) => error);
+    const failure = await stack.preview().catch((error: unknown) => error);
     const text = String(failure);
     expect(text).toContain("LogScale authentication failed (HTTP 401)");
     expect(text).toContain("stack config 'logscale:token'");

@@ -4,7 +4,7 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, requestLog, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, injectFault, requestLog, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 
 let emulator: RunningEmulator;
@@ -149,6 +149,21 @@ describe("an API token without the rights", () => {
     expect(error).toContain("LogScale authentication failed (HTTP 401)");
     expect(error).toContain("stack config 'logscale:token'");
     expect(await requestLog(emulator.url)).toHaveLength(1);
+  });
+
+  it("a wrong API token already fails the preview, naming where the token came from", async () => {
+    const wrong = await provider("organization", "not-the-right-token");
+    const outcome = wrong.check({}, { name: "ci", permissions: ["ViewUsage"] });
+    await expect(outcome).rejects.toThrow("Could not check organization permissions token 'ci' against LogScale: LogScale authentication failed (HTTP 401)");
+    await expect(outcome).rejects.toThrow("stack config 'logscale:token'");
+    await expect(outcome).rejects.not.toThrow("not-the-right-token");
+  });
+
+  it("an unreachable LogScale fails the preview instead of passing it unchecked, and is asked again next time", async () => {
+    const org = await provider();
+    await injectFault(emulator.url, { drop: true, count: 2 });
+    await expect(org.check({}, { name: "ci", permissions: ["ViewUsage"] })).rejects.toThrow("Could not check organization permissions token 'ci' against LogScale");
+    expect((await org.check({}, { name: "ci", permissions: ["ViewUsage"] })).failures).toEqual([]);
   });
 });
 
