@@ -13,7 +13,7 @@ jest.setTimeout(1_800_000);
 
 const tokenCount = 50;
 const cycles = [16, 64, 64]; // engine parallelism per cycle
-const maxAttempts = 12;
+const maxAttempts = 20;
 /** Independent seeded faults; together about 20 % of requests. */
 const faults = [
   { rate: 0.06, seed: 11, status: 503 },
