@@ -73,7 +73,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
     // Fail the preview now rather than the update later: without a URL and token nothing can work.
     const client = this.client(connection as ConnectionInput | undefined);
     if (createsTokenWith(olds ?? {}, inputs)) {
-      const problems = await this.explain(`check ${this.kind.label} '${String(inputs["name"])}' against LogScale`, () =>
+      const name = isUnknown(inputs["name"]) ? "(name not yet known)" : String(inputs["name"]);
+      const problems = await this.explain(`check ${this.kind.label} '${name}' against LogScale`, () =>
         Promise.all([
           isUnknown(inputs["expireAt"])
             ? undefined
