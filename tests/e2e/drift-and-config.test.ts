@@ -80,11 +80,23 @@ describe("5. drift made behind Pulumi's back", () => {
 
 describe("8. bad input", () => {
   it("fails at preview with check()'s message, and nothing reaches LogScale", async () => {
-    const stack = await configuredStack("bad-input", () => ({ ...baseSpec, orgPermissions: ["ManageUser" as never] }));
+    const stack = await program.stack("bad-input", async () => {
+      new program.logscale.OrgPermissionsToken("ci", { name: "ci", permissions: ["ManageUser" as never] });
+    });
+    await configureLogScale(stack, emulator.url, adminToken);
     await control(emulator.url, "DELETE", "requests");
     const failure = await stack.preview().catch((error: unknown) => error);
     expect(String(failure)).toContain("'ManageUser' is not one of the OrganizationPermission values (did you mean 'ManageUsers'?)");
     expect(await requestLog(emulator.url)).toEqual([]);
+  });
+
+  it("beside valid resources: those may be checked first (the engine takes them as they arrive), which only reads", async () => {
+    const stack = await configuredStack("bad-input-beside-others", () => ({ ...baseSpec, orgPermissions: ["ManageUser" as never] }));
+    await control(emulator.url, "DELETE", "requests");
+    const failure = await stack.preview().catch((error: unknown) => error);
+    expect(String(failure)).toContain("'ManageUser' is not one of the OrganizationPermission values (did you mean 'ManageUsers'?)");
+    const reads = ["TokenSecurityPolicies", "SearchDomains", "IpFilters"];
+    expect((await requestLog(emulator.url)).filter((entry) => !reads.includes(entry.operationName ?? ""))).toEqual([]);
   });
 });
 
