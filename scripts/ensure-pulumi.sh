@@ -14,9 +14,9 @@ project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
 fail() { printf 'ensure-pulumi: error: %s\n' "$*" >&2; exit 1; }
 
-version=$(node -p 'require(process.argv[1]).dependencies["@pulumi/pulumi"]' "$project_dir/package.json")
+version=$(node -p 'require(process.argv[1]).devDependencies["@pulumi/pulumi"]' "$project_dir/package.json")
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
-  fail "package.json must pin @pulumi/pulumi to an exact version (found '$version'): the CLI is built to match it"
+  fail "package.json must pin @pulumi/pulumi (devDependencies) to an exact version (found '$version'): the CLI is built to match it"
 tag="v$version"
 
 plugin="$project_dir/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
