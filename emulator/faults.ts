@@ -18,15 +18,18 @@ export const faultSpecSchema = z
     latencyMs: z.number().int().nonnegative().max(600_000).optional(),
     drop: z.literal(true).optional(),
     loseResponse: z.literal(true).optional(),
+    // Answers `{ "data": answer }` without running the request: how a client meets an answer
+    // the emulator would never give, such as `deleteToken: false`.
+    answer: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {
     const fail = (message: string) => ctx.addIssue({ code: "custom", message });
     if (spec.count !== undefined && spec.rate !== undefined) fail("give either count or rate, not both");
     if (spec.seed !== undefined && spec.rate === undefined) fail("seed only applies to rate");
-    const outcomes = [spec.status !== undefined, spec.drop === true, spec.loseResponse === true].filter(Boolean).length;
-    if (outcomes > 1) fail("status, drop and loseResponse are mutually exclusive");
-    if (outcomes === 0 && spec.latencyMs === undefined) fail("a fault needs status, drop, loseResponse or latencyMs");
+    const outcomes = [spec.status !== undefined, spec.drop === true, spec.loseResponse === true, spec.answer !== undefined].filter(Boolean).length;
+    if (outcomes > 1) fail("status, drop, loseResponse and answer are mutually exclusive");
+    if (outcomes === 0 && spec.latencyMs === undefined) fail("a fault needs status, drop, loseResponse, answer or latencyMs");
     if (spec.retryAfter !== undefined && spec.status === undefined) fail("retryAfter needs status");
   });
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
@@ -51,6 +54,7 @@ export function faultKind(spec: FaultSpec): string {
   if (spec.status !== undefined) kinds.push("status");
   if (spec.drop === true) kinds.push("drop");
   if (spec.loseResponse === true) kinds.push("loseResponse");
+  if (spec.answer !== undefined) kinds.push("answer");
   return kinds.join("+");
 }
 

@@ -156,6 +156,11 @@ export class LogScaleClient {
     };
   }
 
+  /** How long one request may take before it counts as timed out. */
+  get timeoutMs(): number {
+    return this.settings.timeoutMs;
+  }
+
   /** Closes idle keep-alive connections. */
   close(): void {
     this.agent.destroy();

@@ -7,6 +7,20 @@ import type { TokenMetadata } from "./client";
 import type { ConnectionInput } from "./config";
 import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
 
+/**
+ * What the program asked for, of the values LogScale may decide otherwise: an IP filter or an
+ * expiry its token security policy enforces, views the API token cannot see. The plan compares
+ * the program with these, never with what LogScale reports, so a value LogScale assigns is an
+ * output and not a reason to replace the token. Only the fields the program set are present.
+ */
+export interface RequestedValues {
+  readonly expireAt?: number;
+  readonly ipFilterId?: string;
+  readonly viewIds?: readonly string[];
+}
+
+const requestedFields = ["expireAt", "ipFilterId", "viewIds"] as const;
+
 export interface TokenOutputs {
   readonly tokenId: string;
   /** `<tokenId>~<secret>`; registered as a secret output by the resource classes. */
@@ -21,6 +35,8 @@ export interface TokenOutputs {
   readonly views?: readonly { readonly id: string; readonly name: string }[];
   readonly assetPermissionAssignments?: readonly AssetPermissionAssignmentInput[];
   readonly connection?: ConnectionInput;
+  /** Absent in states written by versions before it existed: then the reported values stand in. */
+  readonly requested?: RequestedValues;
 }
 
 /** What the server does not report, carried from the inputs or the previous state. */
@@ -28,6 +44,7 @@ export interface CarriedOutputs {
   readonly token: string;
   readonly assetPermissionAssignments?: readonly AssetPermissionAssignmentInput[] | undefined;
   readonly connection?: ConnectionInput | undefined;
+  readonly requested: RequestedValues;
 }
 
 export function outputsFrom(metadata: TokenMetadata, carried: CarriedOutputs): TokenOutputs {
@@ -44,17 +61,36 @@ export function outputsFrom(metadata: TokenMetadata, carried: CarriedOutputs): T
     ...(isView ? { viewIds: views.map((view) => view.id), views: views.map((view) => ({ id: view.id, name: view.name })) } : {}),
     ...(carried.assetPermissionAssignments ? { assetPermissionAssignments: carried.assetPermissionAssignments } : {}),
     ...(carried.connection ? { connection: carried.connection } : {}),
+    requested: carried.requested,
   };
 }
 
-/** The inputs that would produce these outputs: what refresh stores as the new inputs. */
+/** The program's values of the fields LogScale may decide otherwise, from checked inputs. */
+export function requestedFrom(inputs: Pick<TokenInputs, (typeof requestedFields)[number]>): RequestedValues {
+  const requested: { -readonly [field in keyof RequestedValues]: RequestedValues[field] } = {};
+  for (const field of requestedFields) {
+    if (inputs[field] !== undefined) Object.assign(requested, { [field]: inputs[field] });
+  }
+  return requested;
+}
+
+/**
+ * What the program asked for when this state was written. A state from before `requested`
+ * existed only has what LogScale reported, which is the best guess there is.
+ */
+export function requestedIn(outputs: TokenOutputs): RequestedValues {
+  return outputs.requested ?? requestedFrom(outputs);
+}
+
+/**
+ * The inputs that would produce these outputs: what refresh stores as the new inputs. Values
+ * LogScale decided stay what the program asked for, so they never look like a change.
+ */
 export function inputsFrom(outputs: TokenOutputs): TokenInputs {
   return {
     name: outputs.name,
     permissions: outputs.permissions,
-    ...(outputs.expireAt === undefined ? {} : { expireAt: outputs.expireAt }),
-    ...(outputs.ipFilterId === undefined ? {} : { ipFilterId: outputs.ipFilterId }),
-    ...(outputs.viewIds === undefined ? {} : { viewIds: outputs.viewIds }),
+    ...requestedIn(outputs),
     ...(outputs.assetPermissionAssignments === undefined ? {} : { assetPermissionAssignments: outputs.assetPermissionAssignments }),
     ...(outputs.connection === undefined ? {} : { connection: outputs.connection }),
   };

@@ -13,7 +13,7 @@ import { type ConnectionInput, type ConnectionSettings, configKeys, resolveConne
 import { LogScaleError, LogScaleGraphQLError } from "./errors";
 import { checkTokenInputs, createsTokenWith, replacingProperties, sameValue, type TokenInputs } from "./inputs";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
-import { inputsFrom, outputsFrom, type TokenOutputs } from "./outputs";
+import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
 import { creationProblem, ipFilterReader, permissionUpdatesForbidden, policyReader, viewReader } from "./policies";
 import { createOnce } from "./safe-create";
@@ -89,12 +89,22 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
-    const replaces: string[] = replacingProperties.filter((property) => !sameValue(olds[property], news[property]));
+    // The program against what the program asked for last time: what LogScale filled in (an
+    // enforced IP filter or lifetime, views hidden from the API token) is no reason to replace.
+    const asked: Record<(typeof replacingProperties)[number], unknown> = {
+      name: olds.name,
+      assetPermissionAssignments: olds.assetPermissionAssignments,
+      expireAt: undefined,
+      ipFilterId: undefined,
+      viewIds: undefined,
+      ...requestedIn(olds),
+    };
+    const replaces: string[] = replacingProperties.filter((property) => !sameValue(asked[property], news[property]));
     const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
     // Expired and unchanged: a replacement would be refused (check() runs again for it, and the
     // date is past), blocking the whole stack. So it shows as a change, which a drift check
     // catches, and update() leaves it alone, saying what to do.
-    const expiredAsIs = this.isExpired(olds) && sameValue(olds.expireAt, news.expireAt);
+    const expiredAsIs = this.isExpired(olds) && sameValue(asked.expireAt, news.expireAt);
     if (expiredAsIs) this.warnExpired(olds);
     if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
       const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.policies.read(this.client(news.connection)));
@@ -128,7 +138,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
       });
     const created = await this.explain(action, () =>
       createOnce(client, this.kind, inputs.name, createOnceMore, {
-        lateArrivalWindowMs: this.options.client?.timeoutMs ?? 30_000,
+        // A create that timed out may still land for as long as LogScale was given to answer it.
+        lateArrivalWindowMs: client.timeoutMs,
         sleep: this.options.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
         report: this.warn,
       }),
@@ -139,6 +150,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         token: created.token,
         assetPermissionAssignments: inputs.assetPermissionAssignments,
         connection: inputs.connection,
+        requested: requestedFrom(inputs),
       }),
     };
   }
@@ -156,6 +168,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       token: props.token,
       assetPermissionAssignments: props.assetPermissionAssignments,
       connection: props.connection,
+      requested: requestedIn(props),
     });
     return { id, props: outputs, inputs: inputsFrom(outputs) as unknown as TokenOutputs };
   }
@@ -178,19 +191,33 @@ export class TokenProvider implements dynamic.ResourceProvider {
       );
     }
     return {
-      outs: outputsFrom(token, { token: olds.token, assetPermissionAssignments: olds.assetPermissionAssignments, connection: news.connection }),
+      outs: outputsFrom(token, {
+        token: olds.token,
+        assetPermissionAssignments: olds.assetPermissionAssignments,
+        connection: news.connection,
+        requested: requestedFrom(news),
+      }),
     };
   }
 
   async delete(id: string, props: TokenOutputs): Promise<void> {
     const client = this.client(props.connection);
     const action = `delete ${this.kind.label} '${props.name}' (${id})`;
+    let deleted: boolean;
     try {
-      await client.deleteToken(id);
+      deleted = await client.deleteToken(id);
     } catch (error) {
       // LogScale answers an unknown id with an error: if the token is gone, deleting it succeeded.
       if (error instanceof LogScaleGraphQLError && (await this.explain(action, () => client.getToken(id))) === undefined) return;
       throw this.contextualize(action, error);
+    }
+    // A refusal without an error. Only a token that is really gone may leave the state: the
+    // engine forgets the resource when delete() returns, and the credential would live on unmanaged.
+    if (!deleted && (await this.explain(action, () => client.getToken(id))) !== undefined) {
+      throw new Error(
+        `Could not ${action}: LogScale answered that it did not delete it, and the token still exists, so it stays in the Pulumi state. ` +
+          `Check that the API token may delete ${this.kind.label}s, or delete it in LogScale, then run the command again.`,
+      );
     }
   }
 
