@@ -45,6 +45,7 @@ export interface StoredToken {
   readonly name: string;
   readonly permissions: string[];
   readonly expireAt: number | null;
+  readonly ipFilterId: string | null;
 }
 
 export async function storedTokens(url: string): Promise<StoredToken[]> {
