@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Makes the Pulumi CLI whose version equals the pinned @pulumi/pulumi available, and prints
-# the directory to put first on PATH (the only line on stdout; progress goes to stderr).
+# Makes the Pulumi CLI whose version equals the pinned @pulumi/pulumi available, with the
+# Node.js language host that `pulumi up` in a folder needs, and prints the directory to put
+# first on PATH (the only line on stdout; progress goes to stderr).
 #
-# Order: a `pulumi` on PATH with the right version; else a previous build in the cache;
-# else a build from the Go module proxy (the official installer downloads from a host these
-# machines cannot reach). The directory printed holds symlinks to the CLI, the
-# dynamic-provider plugin shipped inside the @pulumi/pulumi npm package and, where it can be
-# had, the Node.js language host. Our own runs (npm start, the e2e tests) use Automation API
-# inline programs, which need no language host; `pulumi up` in a folder does.
+# CLI: a `pulumi` on PATH with the right version; else a previous build in the cache; else a
+# build from the Go module proxy (the official installer downloads from a host these machines
+# cannot reach).
+# Language host (pulumi-language-nodejs): the one that comes with a matching CLI on PATH; else
+# a stand-in built from scripts/language-host (see build_language_host).
+# The directory printed holds symlinks to the CLI, the language host and, where the CLI lacks
+# it beside itself, the dynamic-provider plugin shipped inside the @pulumi/pulumi npm package.
 set -euo pipefail
 
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,67 +28,109 @@ cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-logscale-tokens"
 build_dir="$cache_root/pulumi-$tag"
 link_dir="$project_dir/.pulumi/bin"
 
+# The stand-in language host: its version is pinned by scripts/language-host/go.mod.
+host_version=v3.68.0
+host_module_dir="$project_dir/scripts/language-host"
+host_package=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+host_build_dir="$cache_root/pulumi-language-nodejs-$host_version"
+
 cli_version() { "$1" version 2>/dev/null | head -n 1 || true; }
+need_go() {
+  command -v go >/dev/null 2>&1 ||
+    fail "no $1 and no Go toolchain to build it. Install Pulumi $tag (https://www.pulumi.com/docs/install/), which brings both the CLI and the Node.js language host, or Go >= 1.26, then run this again."
+}
 
 cli=""
 language_host=""
 if command -v pulumi >/dev/null 2>&1 && [ "$(cli_version "$(command -v pulumi)")" = "$tag" ]; then
-  cli=$(command -v pulumi)
-  language_host=$(command -v pulumi-language-nodejs || true)
+  # Resolved, so that a PATH holding our own link directory cannot make a link point at itself.
+  cli=$(readlink -f "$(command -v pulumi)")
+  # A Pulumi install keeps its language host beside the CLI, and usually on PATH as well.
+  if command -v pulumi-language-nodejs >/dev/null 2>&1; then
+    language_host=$(readlink -f "$(command -v pulumi-language-nodejs)")
+  elif [ -x "$(dirname "$cli")/pulumi-language-nodejs" ]; then
+    language_host=$(readlink -f "$(dirname "$cli")/pulumi-language-nodejs")
+  fi
   log "using $cli ($tag) from PATH"
 fi
 
-build_with_go() {
-  command -v go >/dev/null 2>&1 ||
-    fail "no Pulumi CLI $tag on PATH and no Go toolchain to build one. Install Pulumi $tag (https://www.pulumi.com/docs/install/) or Go >= 1.26, then run this again."
+build_cli() {
+  [ -x "$build_dir/bin/pulumi" ] && [ "$(cli_version "$build_dir/bin/pulumi")" = "$tag" ] && return 0
+  need_go "Pulumi CLI $tag on PATH"
   mkdir -p "$build_dir/src" "$build_dir/bin"
-  export GOMODCACHE="$cache_root/gomod" GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
-  local ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$tag"
+  export GOMODCACHE="$cache_root/gomod" GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 GOWORK=off
   cd "$build_dir/src"
   [ -f go.mod ] || go mod init pulumi-cli-build >/dev/null 2>&1
-  if [ ! -x "$build_dir/bin/pulumi" ] || [ "$(cli_version "$build_dir/bin/pulumi")" != "$tag" ]; then
-    log "building the Pulumi CLI $tag with $(go version | cut -d' ' -f3) (first time only: several minutes)"
-    go get "github.com/pulumi/pulumi/pkg/v3@$tag" >&2
-    go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
-      -o "$build_dir/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-    mv "$build_dir/bin/pulumi.tmp" "$build_dir/bin/pulumi"
-  fi
-  if [ ! -x "$build_dir/bin/pulumi-language-nodejs" ] && [ ! -e "$build_dir/language-host-unavailable" ]; then
-    # The language host module has no version tags: it can only be fetched at the commit of
-    # the pkg tag, and some module proxies refuse that. It is optional for us, so a refusal is
-    # remembered (delete the marker file to try again) and not an error.
-    local commit
-    commit=$(go list -m -json "github.com/pulumi/pulumi/pkg/v3@$tag" | sed -n 's/.*"Hash": "\([0-9a-f]*\)".*/\1/p')
-    log "building pulumi-language-nodejs at ${commit:0:12} (optional)"
-    if go get "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$commit" >&2 &&
-      go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" \
-        -o "$build_dir/bin/pulumi-language-nodejs.tmp" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2; then
-      mv "$build_dir/bin/pulumi-language-nodejs.tmp" "$build_dir/bin/pulumi-language-nodejs"
-    else
-      log "pulumi-language-nodejs is not available from the module proxy; inline programs work without it"
-      touch "$build_dir/language-host-unavailable"
-    fi
-  fi
+  log "building the Pulumi CLI $tag with $(go version | cut -d' ' -f3) (first time only: several minutes)"
+  go get "github.com/pulumi/pulumi/pkg/v3@$tag" >&2
+  go build -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$tag" \
+    -o "$build_dir/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+  mv "$build_dir/bin/pulumi.tmp" "$build_dir/bin/pulumi"
   [ "$(cli_version "$build_dir/bin/pulumi")" = "$tag" ] || fail "the CLI built in $build_dir/bin does not report $tag"
 }
 
+# A stand-in for tests on machines like these, which cannot download Pulumi: users' own
+# installs bring a host that matches their CLI. The host's own Go module
+# (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is refused by the Go
+# module proxy for every version, so this builds the last release that still had the host
+# inside sdk/v3 (v3.68.0, May 2023). With CLI 3.259 it runs the ordinary path (up, preview,
+# destroy, secret config, TypeScript programs); not pnpm/bun, `pulumi new` or `convert`.
+# `go install` refuses a module with replace directives, hence the wrapper module, whose
+# committed go.mod/go.sum (built with -mod=readonly) pin every dependency.
+build_language_host() {
+  [ -x "$host_build_dir/pulumi-language-nodejs" ] && return 0
+  need_go "pulumi-language-nodejs beside a Pulumi CLI $tag on PATH"
+  grep -Eq "^[[:space:]]*github.com/pulumi/pulumi/sdk/v3 $host_version( |$)" "$host_module_dir/go.mod" ||
+    fail "$host_module_dir/go.mod does not require github.com/pulumi/pulumi/sdk/v3 $host_version, the version this script stamps"
+  mkdir -p "$host_build_dir"
+  log "building the Node.js language host pulumi-language-nodejs $host_version, a stand-in for a Pulumi install's (first time only: about a minute)"
+  # GOFLAGS and GOWORK are cleared so that a user's settings cannot override the pinned go.sum.
+  if ! (cd "$host_module_dir" &&
+    GOMODCACHE="$cache_root/gomod" GOTOOLCHAIN=local GOFLAGS= GOWORK=off CGO_ENABLED=0 \
+      go build -mod=readonly -trimpath -tags osusergo \
+      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$host_version" \
+      -o "$host_build_dir/pulumi-language-nodejs.tmp" "$host_package" >&2); then
+    rm -f "$host_build_dir/pulumi-language-nodejs.tmp"
+    fail "building pulumi-language-nodejs $host_version from $host_module_dir failed (Go's output above). \`pulumi up\` in a folder needs it, and so do npm start and npm test. Put a Pulumi $tag install (which includes it) on PATH, or fix the Go build (module proxy reachable, Go >= 1.24), then run this again."
+  fi
+  mv "$host_build_dir/pulumi-language-nodejs.tmp" "$host_build_dir/pulumi-language-nodejs"
+}
+
 if [ -z "$cli" ]; then
-  ( build_with_go )
+  ( build_cli )
   cli="$build_dir/bin/pulumi"
-  # Beside the binary the CLI takes the plugin as its own; found on PATH it warns on every run.
-  # The script only resolves @pulumi/pulumi from its working directory, so any copy will do.
-  cp "$plugin" "$build_dir/bin/pulumi-resource-pulumi-nodejs"
-  [ -x "$build_dir/bin/pulumi-language-nodejs" ] && language_host="$build_dir/bin/pulumi-language-nodejs"
+fi
+if [ -z "$language_host" ]; then
+  build_language_host
+  language_host="$host_build_dir/pulumi-language-nodejs"
+fi
+
+cli_dir=$(dirname "$cli")
+if [ "$cli_dir" = "$build_dir/bin" ]; then
+  # Beside the binary the CLI takes plugins as its own; found on PATH, it warns on every run.
+  # The plugin script only resolves @pulumi/pulumi from its working directory, so any copy will do.
+  cmp -s "$plugin" "$cli_dir/pulumi-resource-pulumi-nodejs" || cp "$plugin" "$cli_dir/pulumi-resource-pulumi-nodejs"
+  ln -sfn "$language_host" "$cli_dir/pulumi-language-nodejs"
 fi
 
 mkdir -p "$link_dir"
 ln -sfn "$cli" "$link_dir/pulumi"
-if [ -n "$language_host" ]; then ln -sfn "$language_host" "$link_dir/pulumi-language-nodejs"; else rm -f "$link_dir/pulumi-language-nodejs"; fi
-if [ -e "$(dirname "$(readlink -f "$cli")")/pulumi-resource-pulumi-nodejs" ]; then
+# The CLI looks for its plugins on PATH first and warns when what it finds there is not the
+# file beside itself, so only what is not beside it goes on PATH (where the CLI then warns,
+# as it does for a user's CLI without a language host beside it).
+link_unless_beside_cli() {
+  if [ "$(readlink -f "$cli_dir/$2")" = "$(readlink -f "$1")" ]; then
+    rm -f "$link_dir/$2"
+  else
+    ln -sfn "$1" "$link_dir/$2"
+  fi
+}
+link_unless_beside_cli "$language_host" pulumi-language-nodejs
+if [ -e "$cli_dir/pulumi-resource-pulumi-nodejs" ]; then
   rm -f "$link_dir/pulumi-resource-pulumi-nodejs"
 else
-  # A CLI from PATH without the plugin beside it: it then finds ours on PATH (with a warning).
   ln -sfn "$plugin" "$link_dir/pulumi-resource-pulumi-nodejs"
 fi
-log "Pulumi CLI $tag ready in $link_dir"
+log "Pulumi CLI $tag and pulumi-language-nodejs ready in $link_dir"
 echo "$link_dir"

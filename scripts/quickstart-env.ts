@@ -4,18 +4,12 @@
  * passphrase unless you set your own, and the Pulumi CLI from scripts/ensure-pulumi.sh.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 
 export const projectDir = path.resolve(__dirname, "..");
 export const stackName = "quickstart";
 
-/** The project name from Pulumi.yaml, which stays the one place it is written. */
-export function projectName(): string {
-  const match = /^name:\s*(\S+)\s*$/m.exec(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"));
-  if (!match?.[1]) throw new Error("Pulumi.yaml has no 'name:'");
-  return match[1];
-}
 /** QUICKSTART_STATE_DIR moves it (the tests use a temporary one). */
 export const stateDir = process.env["QUICKSTART_STATE_DIR"] ?? path.join(projectDir, ".pulumi", "quickstart");
 export const emulatorStateFile = path.join(stateDir, "emulator-state.json");
@@ -33,8 +27,9 @@ export function ensurePulumi(): string {
 }
 
 /**
- * The provider host loads this package by name from the program's node_modules, as it would
- * in a user's project; in this repository that name is a link to the repository itself.
+ * The quickstart program and the provider host load this package by name from node_modules,
+ * as they would in a user's project; in this repository that name is a link to the
+ * repository itself.
  */
 export function ensureSelfLink(): void {
   const link = path.join(projectDir, "node_modules", "pulumi-logscale-tokens");
