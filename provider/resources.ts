@@ -3,7 +3,12 @@
  * SystemPermissionsToken. They describe inputs and outputs; all behaviour lives in the
  * TokenProvider they share.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import organizationProvider = require("./kind-providers/organization");
+import systemProvider = require("./kind-providers/system");
+import viewProvider = require("./kind-providers/view");
 import type { TokenKindName } from "./kinds";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
 import { SerializedTokenProvider } from "./serialized-provider";
@@ -59,11 +64,22 @@ export interface ViewRef {
 const outputNames = ["tokenId", "token", "permissions", "expireAt", "createdAt", "ipFilterId"] as const;
 const viewOutputNames = ["viewIds", "views", "assetPermissionAssignments"] as const;
 
+/**
+ * The provider object Pulumi serializes into each resource's state. A module's exports found
+ * under node_modules (the package installed, as users have it) becomes one `require` line.
+ * Loaded from anywhere else (a linked checkout) it would be inlined with all it references, so
+ * a small by-value stand-in that loads the package at run time goes instead.
+ */
+function serializable(kind: TokenKindName, provider: dynamic.ResourceProvider): dynamic.ResourceProvider {
+  const loadedFrom = Object.values(require.cache).find((module) => module?.exports === provider)?.filename;
+  return loadedFrom?.split(path.sep).includes("node_modules") ? provider : new SerializedTokenProvider(kind);
+}
+
 /** One provider object per kind: the engine deserializes and configures each once per process. */
-const providers: Readonly<Record<TokenKindName, SerializedTokenProvider>> = {
-  organization: new SerializedTokenProvider("organization"),
-  view: new SerializedTokenProvider("view"),
-  system: new SerializedTokenProvider("system"),
+const providers: Readonly<Record<TokenKindName, dynamic.ResourceProvider>> = {
+  organization: serializable("organization", organizationProvider),
+  view: serializable("view", viewProvider),
+  system: serializable("system", systemProvider),
 };
 
 function tokenProps(args: object, outputs: readonly string[]): pulumi.Inputs {

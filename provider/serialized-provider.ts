@@ -1,11 +1,11 @@
 /**
- * The object Pulumi serializes into state as each token resource's provider.
+ * A small by-value stand-in for a kind's provider, serialized into state when the package is
+ * not loaded from a node_modules folder (a linked checkout, this repository's own quickstart):
+ * there Pulumi would inline the whole provider instead of writing one `require` line.
  *
- * Pulumi stores the provider's code in state and runs that copy for refresh and destroy. So
- * the copy is kept to a few lines holding nothing but the kind's name: every method loads
- * the implementation from the installed package when it is first called. That keeps
- * credentials and URLs out of state, keeps state small, and lets a newer package version
- * fix behaviour for resources created by an older one.
+ * It holds nothing but the kind's name and loads the implementation from the installed package
+ * when first called, so credentials and URLs stay out of state. States written by versions
+ * before the one-line providers hold this object too: the path it requires stays exported.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { TokenKindName } from "./kinds";

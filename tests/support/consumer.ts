@@ -24,7 +24,10 @@ export function createConsumer(): Consumer {
   for (const entry of readdirSync(path.join(projectDir, "node_modules"))) {
     // npm start links the package into its own node_modules; the consumer has its own copy.
     if (entry.startsWith(".") || entry === "pulumi-logscale-tokens") continue;
-    symlinkSync(path.join(projectDir, "node_modules", entry), path.join(modules, entry));
+    // The SDK is copied: its closure serializer looks our package up from where the SDK really
+    // is, and only beside it, as in an installed program, does it find the package's exports.
+    if (entry === "@pulumi") cpSync(path.join(projectDir, "node_modules", entry), path.join(modules, entry), { recursive: true });
+    else symlinkSync(path.join(projectDir, "node_modules", entry), path.join(modules, entry));
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
