@@ -93,8 +93,9 @@ function tokenProps(args: object, outputs: readonly string[]): pulumi.Inputs {
   return props;
 }
 
+/** `connection` needs no entry: an output named like a secret input is secret already. */
 function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "token", "connection"])];
+  const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "token"])];
   return { ...opts, additionalSecretOutputs };
 }
 
