@@ -1,7 +1,6 @@
 /**
- * npm run bench: latency of each client operation against the in-process emulator over
- * loopback HTTP, one at a time and 16 at a time (the engine's default parallelism).
- * A measurement, not a test: it asserts nothing and is not part of npm test.
+ * Part of npm run bench: latency of each client operation against the in-process emulator
+ * over loopback HTTP, one at a time and 16 at a time. A measurement, not a test.
  */
 import { performance } from "node:perf_hooks";
 import { startEmulator } from "../emulator";
@@ -14,7 +13,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function measure(label: string, concurrency: number, operation: (index: number) => Promise<unknown>): Promise<void> {
+export interface ClientRow {
+  readonly operation: string;
+  readonly concurrency: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly opsPerSecond: number;
+}
+
+async function measure(label: string, concurrency: number, operation: (index: number) => Promise<unknown>): Promise<ClientRow> {
   const durations: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -30,34 +38,39 @@ async function measure(label: string, concurrency: number, operation: (index: nu
   );
   const elapsed = performance.now() - started;
   durations.sort((a, b) => a - b);
-  const fmt = (ms: number) => ms.toFixed(2).padStart(7);
-  console.log(
-    `${label.padEnd(28)} x${String(concurrency).padEnd(3)} p50 ${fmt(percentile(durations, 50))} ms  p95 ${fmt(percentile(durations, 95))} ms  p99 ${fmt(percentile(durations, 99))} ms  ${(rounds / (elapsed / 1000)).toFixed(0).padStart(6)} ops/s`,
-  );
+  const round2 = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    operation: label,
+    concurrency,
+    p50Ms: round2(percentile(durations, 50)),
+    p95Ms: round2(percentile(durations, 95)),
+    p99Ms: round2(percentile(durations, 99)),
+    opsPerSecond: Math.round(rounds / (elapsed / 1000)),
+  };
 }
 
-async function main(): Promise<void> {
+export async function clientOperations(): Promise<ClientRow[]> {
   const emulator = await startEmulator({ adminToken });
   const client = new LogScaleClient({ url: emulator.url, apiToken: adminToken });
-  console.log(`node ${process.version}, ${rounds} operations per row, emulator at ${emulator.url}`);
+  const rows: ClientRow[] = [];
   try {
     for (const concurrency of [1, 16]) {
       const ids: string[] = [];
-      await measure("createOrganizationToken", concurrency, async (index) => {
-        const created = await client.createOrganizationPermissionsTokenV2({ name: `bench-${concurrency}-${index}`, permissions: ["ViewUsage"] });
-        ids[index] = created.metadata.id;
-      });
-      await measure("getToken", concurrency, (index) => client.getToken(ids[index]!));
-      await measure("updatePermissions", concurrency, (index) => client.updateOrganizationPermissionsTokenPermissions(ids[index]!, ["ManageUsers"]));
-      await measure("deleteToken", concurrency, (index) => client.deleteToken(ids[index]!));
+      rows.push(
+        await measure("createOrganizationToken", concurrency, async (index) => {
+          const created = await client.createOrganizationPermissionsTokenV2({ name: `bench-${concurrency}-${index}`, permissions: ["ViewUsage"] });
+          ids[index] = created.metadata.id;
+        }),
+      );
+      rows.push(await measure("getToken", concurrency, (index) => client.getToken(ids[index]!)));
+      rows.push(await measure("updatePermissions", concurrency, (index) => client.updateOrganizationPermissionsTokenPermissions(ids[index]!, ["ManageUsers"])));
+      rows.push(await measure("deleteToken", concurrency, (index) => client.deleteToken(ids[index]!)));
     }
   } finally {
     client.close();
     await emulator.stop();
   }
+  return rows;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+export const clientRounds = rounds;

@@ -1,0 +1,138 @@
+/**
+ * npm run bench: what a stack of tokens costs, through the real Pulumi CLI on the packed
+ * package, beside the engine's own floor; then the client's per-operation latency. Prints a
+ * table and writes bench/results.json. A measurement: it asserts nothing and is not part of
+ * npm test (tests/e2e/state-and-requests.test.ts holds the counts that must not grow).
+ *
+ * BENCH_RUNS (default 3) runs of each `up`, interleaved tokens / no-op, medians compared.
+ * BENCH_SIZES (default "200,1000") stack sizes; BENCH_ORGANIZATIONS (default "100,10000") other
+ * tokens in the organization for the refresh; BENCH_ROUNDS: client operations per row.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startEmulator } from "../emulator";
+import { type ClientRow, clientOperations, clientRounds } from "./client-operations";
+import { installPackedProgram, projectDir } from "./program";
+import { median, type OperationRequests, type RefreshRun, requestsPerOperation, timedRefresh, timedUp, type UpRun } from "./stack-operations";
+
+const runs = Number(process.env["BENCH_RUNS"] ?? 3);
+const sizes = (process.env["BENCH_SIZES"] ?? "200,1000").split(",").map(Number);
+const refreshTokens = 100;
+const organizationSizes = (process.env["BENCH_ORGANIZATIONS"] ?? "100,10000").split(",").map(Number);
+
+interface UpComparison {
+  readonly size: number;
+  readonly tokensSeconds: number[];
+  readonly noopSeconds: number[];
+  readonly tokensMedian: number;
+  readonly noopMedian: number;
+  /** up(tokens) / up(no-op), medians: the goal is at most 1.15. */
+  readonly ratio: number;
+}
+
+function machine(): Record<string, string | number> {
+  const pulumi = path.join(projectDir, ".pulumi", "bin", "pulumi");
+  return {
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    cores: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    pulumi: execFileSync(pulumi, ["version"], { encoding: "utf8" }).trim(),
+    loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+  };
+}
+
+const seconds = (value: number) => `${value.toFixed(2)} s`;
+
+function printTables(ups: UpComparison[], growth: Record<string, number>, refreshes: RefreshRun[], requests: OperationRequests, client: ClientRow[]): void {
+  console.log("\n`pulumi up` of a new stack (medians, interleaved runs)");
+  console.log("| resources | tokens | no-op dynamic | ratio |");
+  console.log("|---|---|---|---|");
+  for (const up of ups) console.log(`| ${up.size} | ${seconds(up.tokensMedian)} | ${seconds(up.noopMedian)} | ${up.ratio.toFixed(2)} |`);
+  for (const [label, value] of Object.entries(growth)) console.log(`${label}: ${value.toFixed(2)}`);
+
+  console.log(`\nrefresh of ${refreshTokens} tokens`);
+  console.log("| other tokens in the organization | time | requests |");
+  console.log("|---|---|---|");
+  for (const refresh of refreshes) {
+    const total = Object.values(refresh.requests).reduce((sum, count) => sum + count, 0);
+    console.log(`| ${refresh.otherTokens} | ${seconds(refresh.seconds)} | ${total} (${JSON.stringify(refresh.requests)}) |`);
+  }
+
+  console.log(`\nrequests to LogScale, stack of ${requests.tokens} tokens`);
+  for (const operation of ["up", "refresh", "update", "destroy"] as const) console.log(`${operation.padEnd(8)} ${JSON.stringify(requests[operation])}`);
+  console.log(
+    `\nstate per organization token: __provider ${requests.state.providerBytes} B, inputs + outputs ${requests.state.inputsAndOutputsBytes} B, ` +
+      `whole entry ${requests.state.resourceBytes} B (checkpoint of ${requests.tokens} tokens: ${requests.state.checkpointBytes} B)`,
+  );
+
+  console.log(`\nclient operations (${clientRounds} per row)`);
+  for (const row of client) {
+    console.log(`${row.operation.padEnd(26)} x${String(row.concurrency).padEnd(3)} p50 ${row.p50Ms} ms  p95 ${row.p95Ms} ms  p99 ${row.p99Ms} ms  ${row.opsPerSecond} ops/s`);
+  }
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({ adminToken: "bench-admin-token" });
+  const program = await installPackedProgram();
+  const about = machine();
+  console.log(`bench on ${about["cpu"]} x${about["cores"]}, ${about["pulumi"]}, node ${about["node"]}; ${runs} runs per up`);
+  try {
+    const ups: UpComparison[] = [];
+    for (const size of sizes) {
+      const results: UpRun[] = [];
+      for (let run = 1; run <= runs; run++) {
+        // Interleaved, so a slow spell of the machine falls on both sides.
+        for (const kind of run % 2 === 1 ? (["tokens", "noop"] as const) : (["noop", "tokens"] as const)) {
+          const result = await timedUp(program, emulator, kind, size, `${kind}-${size}-${run}`);
+          console.log(`  up ${kind} x${size} run ${run}: ${seconds(result.seconds)}`);
+          results.push(result);
+        }
+      }
+      const tokensSeconds = results.filter((result) => result.kind === "tokens").map((result) => result.seconds);
+      const noopSeconds = results.filter((result) => result.kind === "noop").map((result) => result.seconds);
+      ups.push({ size, tokensSeconds, noopSeconds, tokensMedian: median(tokensSeconds), noopMedian: median(noopSeconds), ratio: median(tokensSeconds) / median(noopSeconds) });
+    }
+    const growth: Record<string, number> = {};
+    if (ups.length >= 2) {
+      const [small, large] = [ups[0]!, ups[ups.length - 1]!];
+      growth[`tokens up(${large.size}) / up(${small.size})`] = large.tokensMedian / small.tokensMedian;
+      growth[`no-op up(${large.size}) / up(${small.size})`] = large.noopMedian / small.noopMedian;
+    }
+
+    const refreshes: RefreshRun[] = [];
+    for (const others of organizationSizes) {
+      const refresh = await timedRefresh(program, emulator, refreshTokens, others);
+      console.log(`  refresh of ${refreshTokens} among ${others} others: ${seconds(refresh.seconds)}`);
+      refreshes.push(refresh);
+    }
+    const requests = await requestsPerOperation(program, emulator, 10);
+    const client = await clientOperations();
+    printTables(ups, growth, refreshes, requests, client);
+
+    const results = {
+      date: new Date().toISOString(),
+      command: "npm run bench",
+      machine: about,
+      runsPerUp: runs,
+      up: ups,
+      growth,
+      refresh: refreshes.map((refresh) => ({ ...refresh, timeRatioToSmallest: refresh.seconds / refreshes[0]!.seconds })),
+      requests,
+      client: { roundsPerRow: clientRounds, rows: client },
+    };
+    writeFileSync(path.join(projectDir, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.log("\nwrote bench/results.json");
+  } finally {
+    program.remove();
+    await emulator.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
