@@ -15,7 +15,8 @@ import { checkTokenInputs, createsTokenWith, replacingProperties, sameValue, typ
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
-import { creationProblem, ipFilterReader, permissionUpdatesForbidden, policyReader, viewReader } from "./policies";
+import { Connections } from "./connections";
+import { creationProblem, permissionUpdatesForbidden } from "./policies";
 import { createOnce } from "./safe-create";
 import { isUnknown } from "./unknown";
 
@@ -24,15 +25,14 @@ export interface TokenProviderOptions {
   readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
   readonly now?: () => number;
   readonly warn?: (message: string) => void;
+  /** Shared with the other kinds' providers of the process; a provider of its own by default. */
+  readonly connections?: Connections;
 }
 
 export class TokenProvider implements dynamic.ResourceProvider {
   private stackConfig: StackConnectionConfig = {};
   /** One client per distinct connection, so keep-alive connections are reused across calls. */
-  private clients: Map<string, LogScaleClient> | undefined;
-  private readonly policies = policyReader();
-  private readonly views = viewReader();
-  private readonly ipFilters = ipFilterReader();
+  private readonly connections: Connections;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
 
@@ -40,6 +40,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     readonly kindName: TokenKindName,
     private readonly options: TokenProviderOptions = {},
   ) {
+    this.connections = options.connections ?? new Connections();
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
   }
@@ -78,7 +79,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         Promise.all([
           isUnknown(inputs["expireAt"])
             ? undefined
-            : this.policies.read(client).then((policies) => creationProblem(this.kind, policies, inputs["expireAt"] as number | undefined, now)),
+            : this.connections.policies.read(client).then((policies) => creationProblem(this.kind, policies, inputs["expireAt"] as number | undefined, now)),
           this.missingViews(client, inputs["viewIds"]),
           this.missingIpFilter(client, inputs["ipFilterId"]),
         ]),
@@ -107,7 +108,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const expiredAsIs = this.isExpired(olds) && sameValue(asked.expireAt, news.expireAt);
     if (expiredAsIs) this.warnExpired(olds);
     if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
-      const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.policies.read(this.client(news.connection)));
+      const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.connections.policies.read(this.client(news.connection)));
       if (permissionUpdatesForbidden(this.kind, policies)) {
         replaces.push("permissions");
         this.warn(
@@ -235,7 +236,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** View ids LogScale does not know (as far as the API token can see), as a check failure. */
   private async missingViews(client: LogScaleClient, viewIds: unknown): Promise<{ property: string; reason: string } | undefined> {
     if (!Array.isArray(viewIds)) return undefined;
-    const known = await this.views.read(client);
+    const known = await this.connections.views.read(client);
     if (!known) return undefined;
     const unknownIds = (viewIds as unknown[]).filter((id): id is string => typeof id === "string" && !isUnknown(id) && !known.some((view) => view.id === id));
     if (unknownIds.length === 0) return undefined;
@@ -248,7 +249,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** An ipFilterId LogScale does not know, as a check failure: LogScale would refuse the create. */
   private async missingIpFilter(client: LogScaleClient, ipFilterId: unknown): Promise<{ property: string; reason: string } | undefined> {
     if (typeof ipFilterId !== "string" || isUnknown(ipFilterId)) return undefined;
-    const known = await this.ipFilters.read(client);
+    const known = await this.connections.ipFilters.read(client);
     if (!known || known.some((filter) => filter.id === ipFilterId)) return undefined;
     return { property: "ipFilterId", reason: `ipFilterId '${ipFilterId}' is not the id of an IP filter of the organization. ${knownList(known)}` };
   }
@@ -269,8 +270,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const key = createHash("sha256")
       .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate, settings.timeoutMs]))
       .digest("hex");
-    this.clients ??= new Map();
-    let client = this.clients.get(key);
+    let client = this.connections.clients.get(key);
     if (!client) {
       client = new LogScaleClient({
         url: settings.url,
@@ -282,7 +282,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         ...(settings.organization ? { organization: settings.organization } : {}),
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
       });
-      this.clients.set(key, client);
+      this.connections.clients.set(key, client);
     }
     return client;
   }

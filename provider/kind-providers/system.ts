@@ -4,6 +4,7 @@
  * resource's `__provider` in state is a few hundred bytes. The path is in users' states:
  * it stays exported in package.json for good.
  */
+import { processConnections } from "../connections";
 import { TokenProvider } from "../token-provider";
 
-export = new TokenProvider("system");
+export = new TokenProvider("system", { connections: processConnections });

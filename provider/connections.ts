@@ -1,0 +1,18 @@
+/**
+ * What one provider process keeps about the LogScale instances it talks to: a client per
+ * distinct connection, so keep-alive connections are reused, and the answers that do not
+ * change during a run (policy, views, IP filters), asked once per client. The three kinds'
+ * providers share one, so a stack of all three kinds reads the policy once, not three times.
+ */
+import type { LogScaleClient } from "./client";
+import { ipFilterReader, policyReader, viewReader } from "./policies";
+
+export class Connections {
+  readonly clients = new Map<string, LogScaleClient>();
+  readonly policies = policyReader();
+  readonly views = viewReader();
+  readonly ipFilters = ipFilterReader();
+}
+
+/** The one the provider modules of this package share within a process. */
+export const processConnections = new Connections();
