@@ -9,6 +9,7 @@ import {
   LogScaleTimeoutError,
 } from "../../provider/errors";
 import type { LogScaleClient } from "../../provider/client";
+import { untilLogged } from "../support/wait";
 import { control, injectFault, requestLog, type RunningEmulator, startTestEmulator, storedTokens, testClient } from "./support";
 
 let emulator: RunningEmulator;
@@ -29,15 +30,20 @@ beforeEach(async () => {
 
 const operations = async () => (await requestLog(emulator.url)).map((entry) => entry.operationName);
 
+/** The client gives up on a request after impatientMs; the emulator answers it only at lateMs, far later. */
+const impatientMs = 500;
+const lateMs = 2_000;
+
 /** The emulator logs a request when it has answered; a delayed one lands after the client gave up. */
 async function operationsOnceSettled(count: number): Promise<(string | null)[]> {
-  const deadline = Date.now() + 3_000;
-  let seen = await operations();
-  while (seen.length < count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    seen = await operations();
-  }
-  return seen;
+  const log = await untilLogged(emulator.url, `${count} answered requests`, (entries) => entries.length >= count);
+  return log.map((entry) => entry.operationName);
+}
+
+/** The client's waits, recorded instead of slept: what it asked for is checked, not how long it took. */
+function recordingSleep(): { sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  const sleeps: number[] = [];
+  return { sleeps, sleep: async (ms) => void sleeps.push(ms) };
 }
 
 async function freePort(): Promise<number> {
@@ -98,18 +104,23 @@ describe("error classes", () => {
   });
 
   it("timeouts are typed and say how long we waited", async () => {
-    const impatient = testClient(emulator.url, { timeoutMs: 150, retry: { attempts: 1 } }).client;
-    await injectFault(emulator.url, { latencyMs: 600 });
+    const impatient = testClient(emulator.url, { timeoutMs: impatientMs, retry: { attempts: 1 } }).client;
+    await injectFault(emulator.url, { latencyMs: lateMs });
     const failure = impatient.ipFilters();
     await expect(failure).rejects.toBeInstanceOf(LogScaleTimeoutError);
-    await expect(failure).rejects.toThrow("within 150 ms");
+    await expect(failure).rejects.toThrow(`within ${impatientMs} ms`);
+    // The late answer must land here, not in the log of the next test.
+    expect(await operationsOnceSettled(1)).toEqual(["IpFilters"]);
     impatient.close();
   });
 
-  it("latency just under the timeout still succeeds", async () => {
-    const patient = testClient(emulator.url, { timeoutMs: 800, retry: { attempts: 1 } }).client;
-    await injectFault(emulator.url, { latencyMs: 500 });
+  it("latency below the timeout is waited for: one attempt, no retry", async () => {
+    // The timeout is far beyond the latency, so a busy machine cannot turn this into a timeout.
+    const { client: patient, events } = testClient(emulator.url, { timeoutMs: 10_000 });
+    await injectFault(emulator.url, { latencyMs: 300 });
     await expect(patient.ipFilters()).resolves.toEqual(expect.any(Array));
+    expect(events.filter((event) => event.type === "retry")).toEqual([]);
+    expect(await requestLog(emulator.url)).toEqual([expect.objectContaining({ operationName: "IpFilters", status: 200, fault: "latency" })]);
     patient.close();
   });
 
@@ -144,11 +155,13 @@ describe("retries", () => {
 
   it("honours Retry-After on 429, also for a create", async () => {
     await injectFault(emulator.url, { status: 429, retryAfter: 1, count: 1 });
-    const { client: retrying, events } = testClient(emulator.url);
-    const started = Date.now();
+    const { sleep, sleeps } = recordingSleep();
+    const { client: retrying, events } = testClient(emulator.url, { sleep });
     const created = await retrying.createSystemPermissionsTokenV2({ name: "after-429", permissions: ["ReadHealthCheck"] });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // The backoff alone would be 5 to 20 ms: the one wait is the second that Retry-After asked for.
+    expect(sleeps).toEqual([1000]);
     expect(events.find((event) => event.type === "retry")).toMatchObject({ delayMs: 1000 });
+    expect(await operations()).toEqual(["CreateSystemPermissionsTokenV2", "CreateSystemPermissionsTokenV2"]);
     expect((await storedTokens(emulator.url)).filter((token) => token.name === "after-429").map((token) => token.id)).toEqual([
       created.metadata.id,
     ]);
@@ -157,9 +170,13 @@ describe("retries", () => {
 
   it("stops instead of sleeping when Retry-After asks for longer than allowed", async () => {
     await injectFault(emulator.url, { status: 429, retryAfter: 3600, count: 1 });
-    const started = Date.now();
-    await expect(client.ipFilters()).rejects.toThrow(/HTTP 429/);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const { sleep, sleeps } = recordingSleep();
+    const { client: bounded, events } = testClient(emulator.url, { sleep });
+    await expect(bounded.ipFilters()).rejects.toThrow(/HTTP 429/);
+    expect(sleeps).toEqual([]);
+    expect(events.filter((event) => event.type === "retry")).toEqual([]);
+    expect(await operations()).toEqual(["IpFilters"]);
+    bounded.close();
   });
 
   it("retries a query whose connection was dropped", async () => {
@@ -177,8 +194,8 @@ describe("retries", () => {
 
   it("retries a delete after a timeout", async () => {
     const created = await client.createOrganizationPermissionsTokenV2({ name: "slow-delete", permissions: ["ViewUsage"] });
-    const impatient = testClient(emulator.url, { timeoutMs: 150 }).client;
-    await injectFault(emulator.url, { latencyMs: 400, count: 1, match: { operationName: "DeleteToken" } });
+    const impatient = testClient(emulator.url, { timeoutMs: impatientMs }).client;
+    await injectFault(emulator.url, { latencyMs: lateMs, count: 1, match: { operationName: "DeleteToken" } });
     // The first attempt is applied late, so the retry may find the token gone: both are fine outcomes.
     await impatient.deleteToken(created.metadata.id).catch((error: unknown) => {
       expect(error).toBeInstanceOf(LogScaleGraphQLError);
@@ -203,18 +220,20 @@ describe("retries", () => {
 
   it.each([
     ["a 503", { status: 503 }],
-    ["a timeout", { latencyMs: 400 }],
+    ["a timeout", { latencyMs: lateMs }],
   ])("never repeats a create after %s", async (_label, fault) => {
     await injectFault(emulator.url, { ...fault, count: 1 });
-    const impatient = testClient(emulator.url, { timeoutMs: 150 }).client;
+    const { sleep, sleeps } = recordingSleep();
+    const { client: impatient, events } = testClient(emulator.url, { timeoutMs: impatientMs, sleep });
     await expect(impatient.createSystemPermissionsTokenV2({ name: "no-repeat", permissions: ["ReadHealthCheck"] })).rejects.toMatchObject({
       mayHaveBeenApplied: true,
       attempts: 1,
     });
+    // A retry is always scheduled through sleep() before it is sent; none was, and the call is over,
+    // so once the one request has been answered no second one can follow.
+    expect(sleeps).toEqual([]);
+    expect(events.filter((event) => event.type === "retry")).toEqual([]);
     expect(await operationsOnceSettled(1)).toEqual(["CreateSystemPermissionsTokenV2"]);
-    // Give a late second request the time it would need to show up.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await operations()).toEqual(["CreateSystemPermissionsTokenV2"]);
     impatient.close();
   });
 

@@ -5,6 +5,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { adminToken, control, injectFault, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { sharedClock } from "../support/provider-clock";
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
 jest.setTimeout(240_000);
@@ -31,7 +32,7 @@ interface Declared {
   withOps: boolean;
 }
 
-async function stackFor(name: string, declared: () => Declared): Promise<Stack> {
+async function stackFor(name: string, declared: () => Declared, env: Record<string, string> = {}): Promise<Stack> {
   const { logscale } = program;
   const stack = await program.stack(name, async () => {
     const current = declared();
@@ -47,7 +48,7 @@ async function stackFor(name: string, declared: () => Declared): Promise<Stack> 
       outputs["opsToken"] = ops.token;
     }
     return outputs;
-  });
+  }, env);
   await configureLogScale(stack, emulator.url, adminToken);
   return stack;
 }
@@ -106,39 +107,46 @@ describe("the organization's policy, seen at preview", () => {
 
 describe("an expired token", () => {
   it("shows in preview --refresh as a change with a message naming it, and blocks nothing", async () => {
-    // Far enough ahead that check() still accepts it on a busy machine; then wait until it has passed.
-    const expireAt = Date.now() + 12_000;
-    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: expireAt };
-    const stack = await stackFor("expiry", () => declared);
-    expect(await run(stack.up())).toMatchObject({ summary: { resourceChanges: { create: 3 } } });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expireAt - Date.now()) + 500));
+    // An hour ahead; later both clocks move past it: expired, and still within the minutes
+    // LogScale keeps listing an expired token.
+    const hour = 3_600_000;
+    const clock = sharedClock(program.dir, emulator.url);
+    const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: true, opsExpireAt: Date.now() + hour };
+    const stack = await stackFor("expiry", () => declared, { ...clock.env });
+    try {
+      expect(await run(stack.up())).toMatchObject({ summary: { resourceChanges: { create: 3 } } });
+      expect(await run(stack.preview({ refresh: true }))).toMatchObject({ changeSummary: { same: 3 } });
+      await clock.advance(hour + 60_000);
 
-    // A drift check notices it, and says which token and what to change.
-    const preview = await run(stack.preview({ refresh: true }));
-    expect(preview).toMatchObject({ changeSummary: { same: 2, update: 1 } });
-    const said = typeof preview === "string" ? preview : preview.stdout + preview.stderr;
-    expect(said).toMatch(/The system permissions token 'expiry-ops' \(\w+\) expired at .*Set its expireAt to a future date/);
-    expect(String(await run(stack.preview({ refresh: true, expectNoChanges: true })))).toContain("no changes were expected");
+      // A drift check notices it, and says which token and what to change.
+      const preview = await run(stack.preview({ refresh: true }));
+      expect(preview).toMatchObject({ changeSummary: { same: 2, update: 1 } });
+      const said = typeof preview === "string" ? preview : preview.stdout + preview.stderr;
+      expect(said).toMatch(/The system permissions token 'expiry-ops' \(\w+\) expired at .*Set its expireAt to a future date/);
+      expect(String(await run(stack.preview({ refresh: true, expectNoChanges: true })))).toContain("no changes were expected");
 
-    // up leaves the expired token alone (with the same message) and applies the other change.
-    declared.ciPermissions = ["ViewUsage", "ManageUsers"];
-    const up = await run(stack.up({ refresh: true }));
-    expect(up).toMatchObject({ summary: { resourceChanges: { update: 2 } } });
-    const ci = (await storedTokens(emulator.url)).find((token) => token.name === "expiry-ci");
-    expect(ci?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
+      // up leaves the expired token alone (with the same message) and applies the other change.
+      declared.ciPermissions = ["ViewUsage", "ManageUsers"];
+      const up = await run(stack.up({ refresh: true }));
+      expect(up).toMatchObject({ summary: { resourceChanges: { update: 2 } } });
+      const ci = (await storedTokens(emulator.url)).find((token) => token.name === "expiry-ci");
+      expect(ci?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
 
-    // With a new date the expired token is replaced by a working one.
-    declared.opsExpireAt = Date.now() + 86_400_000;
-    const fixed = await run(stack.up());
-    expect(fixed).toMatchObject({ summary: { resourceChanges: { same: 2, replace: 1 } } });
-    const opsToken = typeof fixed === "string" ? "" : String(fixed.outputs["opsToken"]?.value);
-    const check = await fetch(`${emulator.url}/graphql`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${opsToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ query: "{ organization { id } }" }),
-    });
-    expect(check.status).toBe(200);
-    await run(stack.destroy());
+      // With a new date the expired token is replaced by a working one.
+      declared.opsExpireAt = Date.now() + hour + 86_400_000;
+      const fixed = await run(stack.up());
+      expect(fixed).toMatchObject({ summary: { resourceChanges: { same: 2, replace: 1 } } });
+      const opsToken = typeof fixed === "string" ? "" : String(fixed.outputs["opsToken"]?.value);
+      const check = await fetch(`${emulator.url}/graphql`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${opsToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ query: "{ organization { id } }" }),
+      });
+      expect(check.status).toBe(200);
+      await run(stack.destroy());
+    } finally {
+      await clock.reset();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type TestEmulator,
 } from "./support";
 import type { RequestLogEntry } from "../../emulator";
+import { eventually } from "../support/wait";
 
 describe("emulator fault injection, request log and controls", () => {
   let emulator: TestEmulator;
@@ -82,14 +83,36 @@ describe("emulator fault injection, request log and controls", () => {
       expect((await control<{ faults: unknown[] }>(url, "GET", "faults")).json.faults).toEqual([]);
     });
 
-    it("latency delays the answer and is logged", async () => {
+    it("latency holds the answer back while other requests are served; stop() ends it", async () => {
+      // Held far longer than any test runs, so what is judged is what happened, never how long it took.
+      const held = await startTestEmulator();
+      const faults = async () => (await control<{ faults: unknown[] }>(held.url, "GET", "faults")).json.faults;
+      let slowSettled = false;
+      let slow: Promise<unknown> = Promise.resolve();
+      try {
+        expect((await control(held.url, "POST", "faults", { latencyMs: 600_000, match: { operationName: "Slow" } })).status).toBe(200);
+        slow = gql(held.url, ADMIN_TOKEN, "query Slow { organization { id } }", undefined, "Slow").finally(() => (slowSettled = true));
+        slow.catch(() => undefined);
+        await eventually("the emulator to take the slow request", async () => ((await faults()).length === 0 ? true : undefined));
+
+        expect((await gql(held.url, ADMIN_TOKEN, ORG_QUERY)).status).toBe(200);
+        expect(slowSettled).toBe(false);
+        // A request is logged once answered: the held one is not, yet.
+        const log = (await control<{ requests: RequestLogEntry[] }>(held.url, "GET", "requests")).json.requests;
+        expect(log.map((e) => [e.operationName, e.status, e.fault])).toEqual([["Org", 200, null]]);
+      } finally {
+        await held.stop();
+      }
+      await expect(slow).rejects.toThrow();
+    });
+
+    it("a delayed request is logged with its fault, and held at least as long as asked", async () => {
       await addFault({ latencyMs: 300 });
-      const started = Date.now();
       expect((await gql(url, ADMIN_TOKEN, ORG_QUERY)).status).toBe(200);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       const [entry] = await requests();
       expect(entry?.fault).toBe("latency");
-      expect(entry?.durationMs).toBeGreaterThanOrEqual(290);
+      // The emulator's own record of the request; a lower bound, which no slow machine can break.
+      expect(entry?.durationMs).toBeGreaterThanOrEqual(299);
     });
 
     it("drop: the client sees a socket error and nothing is executed", async () => {

@@ -6,43 +6,73 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, graphql, injectFault, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, graphql, injectFault, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { faultedRequestsLanded } from "../support/wait";
 import { stackConfig } from "./support";
 
 let emulator: RunningEmulator;
 const warnings: string[] = [];
-let provider: TokenProvider;
 let counter = 0;
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  provider = new TokenProvider("organization", {
-    client: { timeoutMs: 400, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } },
+/** Per attempt: far beyond any answer's time, so only a request the emulator holds back times out. */
+const patientMs = 10_000;
+/** The timeout cell: the client gives up after impatientMs, the held-back request lands at lateMs. */
+const impatientMs = 1_000;
+const lateMs = 3_000;
+
+/**
+ * The provider's waits (retry backoff, Retry-After, the window for a late create) take no time,
+ * but none ends before a request the emulator is holding back has been answered: whatever that
+ * request does happens within the wait, as it would if the clock had moved on that far.
+ * `beforeWait` lets a test act at the moment the provider pauses.
+ */
+async function providerWith(timeoutMs: number, beforeWait: () => Promise<void> = async () => undefined): Promise<TokenProvider> {
+  const provider = new TokenProvider("organization", {
+    client: {
+      timeoutMs,
+      retry: { attempts: 4 },
+      sleep: async () => {
+        await beforeWait();
+        await faultedRequestsLanded(emulator.url);
+      },
+    },
     warn: (message) => warnings.push(message),
   });
   await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+  return provider;
+}
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
 });
 afterAll(async () => {
   await emulator.stop();
 });
 beforeEach(async () => {
   await control(emulator.url, "DELETE", "faults");
+  await control(emulator.url, "DELETE", "requests");
   warnings.length = 0;
 });
 
-const faults: [string, Record<string, unknown>][] = [
-  ["HTTP 500", { status: 500 }],
-  ["HTTP 502", { status: 502 }],
-  ["HTTP 503", { status: 503 }],
-  ["HTTP 504", { status: 504 }],
-  ["HTTP 429 with Retry-After", { status: 429, retryAfter: 1 }],
-  ["connection reset", { drop: true }],
-  ["timeout (the request lands late)", { latencyMs: 700 }],
-  ["latency just under the timeout", { latencyMs: 250 }],
-  ["applied, answer lost", { loseResponse: true }],
+interface Cell {
+  readonly fault: Record<string, unknown>;
+  /** The client's timeout per attempt in this cell. */
+  readonly timeoutMs: number;
+}
+
+const faults: [string, Cell][] = [
+  ["HTTP 500", { fault: { status: 500 }, timeoutMs: patientMs }],
+  ["HTTP 502", { fault: { status: 502 }, timeoutMs: patientMs }],
+  ["HTTP 503", { fault: { status: 503 }, timeoutMs: patientMs }],
+  ["HTTP 504", { fault: { status: 504 }, timeoutMs: patientMs }],
+  ["HTTP 429 with Retry-After", { fault: { status: 429, retryAfter: 1 }, timeoutMs: patientMs }],
+  ["connection reset", { fault: { drop: true }, timeoutMs: patientMs }],
+  ["timeout (the request lands late)", { fault: { latencyMs: lateMs }, timeoutMs: impatientMs }],
+  ["latency below the timeout", { fault: { latencyMs: 250 }, timeoutMs: patientMs }],
+  ["applied, answer lost", { fault: { loseResponse: true }, timeoutMs: patientMs }],
 ];
 
-async function createToken(permissions = ["ViewUsage"]): Promise<{ id: string; outs: TokenOutputs; name: string }> {
+async function createToken(provider: TokenProvider, permissions = ["ViewUsage"]): Promise<{ id: string; outs: TokenOutputs; name: string }> {
   const name = `fault-${++counter}`;
   const checked = await provider.check({}, { name, permissions });
   const created = await provider.create(checked.inputs);
@@ -56,33 +86,61 @@ async function tokensNamed(name: string) {
 /** Faults hit only the operation under test, not the lookups around it. */
 const only = (operationName: string, fault: Record<string, unknown>) => ({ ...fault, count: 1, match: { operationName } });
 
-/** A request delayed past the timeout still lands: wait for it before judging the outcome. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 800));
+/** Injects the cell's fault with a clean request log, so the log tells this operation's story alone. */
+async function injectOnly(operationName: string, fault: Record<string, unknown>): Promise<void> {
+  await control(emulator.url, "DELETE", "requests");
+  await injectFault(emulator.url, only(operationName, fault));
+}
+
+/** A request held back past the timeout still lands: wait for it before judging the outcome. */
+const settle = () => faultedRequestsLanded(emulator.url);
 
 /** Proves the cell tested what it says: the injected fault was used up. */
 async function expectFaultConsumed(): Promise<void> {
   expect((await control<{ faults: unknown[] }>(emulator.url, "GET", "faults")).faults).toEqual([]);
 }
 
+async function attemptsOf(operationName: string): Promise<number> {
+  return (await requestLog(emulator.url)).filter((entry) => entry.operationName === operationName).length;
+}
+
 /** A plain 500 is the one fault not retried for idempotent operations: it fails cleanly. */
 const failsCleanly = (fault: Record<string, unknown>) => fault["status"] === 500;
+/** Latency below the timeout is no failure at all: one attempt. */
+const harmless = (cell: Cell) => cell.fault["status"] === undefined && cell.fault["drop"] === undefined && cell.fault["loseResponse"] === undefined && Number(cell.fault["latencyMs"]) < cell.timeoutMs;
 
-describe.each(faults)("under %s", (_label, fault) => {
+/**
+ * How often the operation under test reaches LogScale: a count, not a time, says whether the
+ * fault was felt. Creates recover from every failure by creating once more.
+ */
+function expectedAttempts(cell: Cell, operation: "create" | "other"): number {
+  if (harmless(cell)) return 1;
+  return operation === "other" && failsCleanly(cell.fault) ? 1 : 2;
+}
+
+describe.each(faults)("under %s", (_label, cell) => {
+  const { fault } = cell;
+  let provider: TokenProvider;
+  beforeAll(async () => {
+    provider = await providerWith(cell.timeoutMs);
+  });
+
   it("create makes exactly one token and returns it", async () => {
     const name = `fault-${++counter}`;
     const checked = await provider.check({}, { name, permissions: ["ViewUsage"] });
-    await injectFault(emulator.url, only("CreateOrganizationPermissionsTokenV2", fault));
+    await injectOnly("CreateOrganizationPermissionsTokenV2", fault);
     const created = await provider.create(checked.inputs);
     await settle();
     const stored = await tokensNamed(name);
     expect(stored.map((token) => token.id)).toEqual([created.id]);
     expect((created.outs as TokenOutputs).token.startsWith(`${created.id}~`)).toBe(true);
     await expectFaultConsumed();
+    expect(await attemptsOf("CreateOrganizationPermissionsTokenV2")).toBe(expectedAttempts(cell, "create"));
   });
 
   it("update applies the new permissions, or fails and leaves the old ones", async () => {
-    const { id, outs } = await createToken();
-    await injectFault(emulator.url, only("UpdateOrganizationPermissionsTokenPermissions", fault));
+    const { id, outs } = await createToken(provider);
+    await injectOnly("UpdateOrganizationPermissionsTokenPermissions", fault);
     const outcome = await provider.update(id, outs, { name: outs.name, permissions: ["ManageUsers"] } as never).then(
       (result) => ({ ok: true as const, outs: result.outs as TokenOutputs }),
       (error: unknown) => ({ ok: false as const, error: String(error) }),
@@ -90,6 +148,7 @@ describe.each(faults)("under %s", (_label, fault) => {
     await settle();
     const stored = (await storedTokens(emulator.url)).find((token) => token.id === id);
     await expectFaultConsumed();
+    expect(await attemptsOf("UpdateOrganizationPermissionsTokenPermissions")).toBe(expectedAttempts(cell, "other"));
     expect(outcome.ok).toBe(!failsCleanly(fault));
     if (outcome.ok) {
       expect(stored?.permissions).toEqual(["ManageUsers"]);
@@ -103,12 +162,13 @@ describe.each(faults)("under %s", (_label, fault) => {
   });
 
   it("delete removes the token, or fails and leaves it", async () => {
-    const { id, outs } = await createToken();
-    await injectFault(emulator.url, only("DeleteToken", fault));
+    const { id, outs } = await createToken(provider);
+    await injectOnly("DeleteToken", fault);
     const error = await provider.delete(id, outs).then(() => undefined, (caught: unknown) => String(caught));
     await settle();
     const present = (await storedTokens(emulator.url)).some((token) => token.id === id);
     await expectFaultConsumed();
+    expect(await attemptsOf("DeleteToken")).toBe(expectedAttempts(cell, "other"));
     expect(error === undefined).toBe(!failsCleanly(fault));
     if (error === undefined) {
       expect(present).toBe(false);
@@ -119,13 +179,15 @@ describe.each(faults)("under %s", (_label, fault) => {
   });
 
   it("read reports the token, or fails saying why", async () => {
-    const { id, outs } = await createToken();
-    await injectFault(emulator.url, only("Token", fault));
+    const { id, outs } = await createToken(provider);
+    await injectOnly("Token", fault);
     const result = await provider.read(id, outs).then(
       (read) => ({ ok: true as const, read }),
       (error: unknown) => ({ ok: false as const, error: String(error) }),
     );
+    await settle();
     await expectFaultConsumed();
+    expect(await attemptsOf("Token")).toBe(expectedAttempts(cell, "other"));
     expect(result.ok).toBe(!failsCleanly(fault));
     if (result.ok) {
       expect(result.read).toMatchObject({ id, props: { token: outs.token, permissions: ["ViewUsage"] } });
@@ -136,10 +198,15 @@ describe.each(faults)("under %s", (_label, fault) => {
 });
 
 describe("a create whose answer is lost", () => {
+  let provider: TokenProvider;
+  beforeAll(async () => {
+    provider = await providerWith(patientMs);
+  });
+
   it("removes the token it made and creates once more, saying so", async () => {
     const name = `lost-${++counter}`;
     const checked = await provider.check({}, { name, permissions: ["ViewUsage"] });
-    await injectFault(emulator.url, only("CreateOrganizationPermissionsTokenV2", { loseResponse: true }));
+    await injectOnly("CreateOrganizationPermissionsTokenV2", { loseResponse: true });
     const created = await provider.create(checked.inputs);
     expect((await tokensNamed(name)).map((token) => token.id)).toEqual([created.id]);
     expect(warnings.join("\n")).toMatch(new RegExp(`Creating organization permissions token '${name}' lost its answer \\(network\\); removed the token it made \\(\\w+\\) and created it once more`));
@@ -153,19 +220,32 @@ describe("a create whose answer is lost", () => {
       { name },
     );
     const checked = await provider.check({}, { name, permissions: ["ViewUsage"] });
-    await injectFault(emulator.url, only("CreateOrganizationPermissionsTokenV2", { loseResponse: true }));
+    await injectOnly("CreateOrganizationPermissionsTokenV2", { loseResponse: true });
     const created = await provider.create(checked.inputs);
     expect((await tokensNamed(name)).map((token) => token.id).sort()).toEqual([existing.createOrganizationPermissionsTokenV2.tokenMetadata.id, created.id].sort());
   });
 
   it("stops, deleting nothing, when someone else creates a token of that name meanwhile", async () => {
+    // A create that times out, rather than one whose answer is dropped: the provider then waits for
+    // a late arrival between its two looks at LogScale, and that wait is where another process's
+    // create is slotted in, exactly then, instead of hoping a sleep lands in the window.
     const name = `race-${++counter}`;
-    const checked = await provider.check({}, { name, permissions: ["ViewUsage"] });
-    await injectFault(emulator.url, only("CreateOrganizationPermissionsTokenV2", { loseResponse: true, latencyMs: 300 }));
-    const creating = provider.create(checked.inputs).then(() => "created", (error: unknown) => String(error));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await graphql(emulator.url, "mutation($name: String!) { createOrganizationPermissionsTokenV2(input: { name: $name, organizationPermissions: [ViewUsage] }) { token } }", { name });
-    const outcome = await creating;
+    let competitor: Promise<unknown> | undefined;
+    const racing = await providerWith(impatientMs, async () => {
+      const createInFlight = (await control<{ faults: unknown[] }>(emulator.url, "GET", "faults")).faults.length === 0;
+      if (!createInFlight) return;
+      competitor ??= graphql(
+        emulator.url,
+        "mutation($name: String!) { createOrganizationPermissionsTokenV2(input: { name: $name, organizationPermissions: [ViewUsage] }) { token } }",
+        { name },
+      );
+      await competitor;
+    });
+    const checked = await racing.check({}, { name, permissions: ["ViewUsage"] });
+    await injectOnly("CreateOrganizationPermissionsTokenV2", { latencyMs: lateMs });
+    const outcome = await racing.create(checked.inputs).then(() => "created", (error: unknown) => String(error));
+    await settle();
+    expect(competitor).toBeDefined();
     expect(outcome).toContain(`and 2 new tokens with that name appeared meanwhile`);
     expect(outcome).toContain("none was deleted");
     expect(await tokensNamed(name)).toHaveLength(2);

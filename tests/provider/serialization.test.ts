@@ -76,9 +76,12 @@ describe("the serialized provider", () => {
   });
 
   it("is small: it requires the installed package instead of inlining it", () => {
-    for (const [name, text] of Object.entries(serialized)) {
-      expect({ name, bytes: Buffer.byteLength(text) }).toEqual({ name, bytes: expect.any(Number) });
-      expect(Buffer.byteLength(text)).toBeLessThan(8 * 1024);
+    // Every step rewrites the whole checkpoint, so each byte here is paid per resource per `up`.
+    const oversized = Object.entries(serialized)
+      .map(([name, text]) => ({ name, bytes: Buffer.byteLength(text) }))
+      .filter(({ bytes }) => bytes >= 8 * 1024);
+    expect(oversized).toEqual([]);
+    for (const text of Object.values(serialized)) {
       expect(text).toContain('require("pulumi-logscale-tokens/internal/token-provider")');
       expect(text).not.toContain("zod");
       expect(text).not.toContain("createOrganizationPermissionsTokenV2");
@@ -86,6 +89,8 @@ describe("the serialized provider", () => {
   });
 
   it("records only the kind", () => {
+    // Nothing of a resource's inputs: a connection input leaves its provider byte for byte the same.
+    expect(serialized["with-connection"]).toBe(serialized["org"]);
     expect(serialized["org"]).toContain('"organization"');
     expect(serialized["view"]).toContain('"view"');
     expect(serialized["system"]).toContain('"system"');

@@ -18,11 +18,16 @@ describe("LogScaleClient options", () => {
   });
 
   it("never puts the API token in its validation message", () => {
+    // A user who swaps url and token must not see the token echoed back in a log or CI output.
+    let thrown: unknown;
     try {
       new LogScaleClient({ url: apiToken, apiToken });
-      throw new Error("expected the constructor to throw");
     } catch (error) {
-      expect(String(error)).not.toContain(apiToken);
+      thrown = error;
     }
+    // Outside the try: a constructor that accepted the value must fail this test, not be swallowed.
+    expect(String(thrown)).toContain("Invalid LogScale client option 'url'");
+    expect(String(thrown)).not.toContain(apiToken);
+    expect(JSON.stringify(thrown, Object.getOwnPropertyNames(thrown))).not.toContain(apiToken);
   });
 });
