@@ -42,10 +42,11 @@ export async function addOtherTokens(emulator: RunningEmulator, count: number): 
           headers: { Authorization: `Bearer ${emulator.adminToken}`, "Content-Type": "application/json" },
           body: JSON.stringify({
             query: "mutation($input: CreateOrganizationPermissionsTokenV2Input!) { createOrganizationPermissionsTokenV2(input: $input) { token } }",
-            variables: { input: { name: `other-${index}`, permissions: ["ViewUsage"] } },
+            variables: { input: { name: `other-${index}`, organizationPermissions: ["ViewUsage"] } },
           }),
         });
-        if (!response.ok) throw new Error(`creating other token ${index}: HTTP ${response.status}`);
+        const body = (await response.json()) as { errors?: unknown[] };
+        if (!response.ok || body.errors) throw new Error(`creating other token ${index}: HTTP ${response.status} ${JSON.stringify(body.errors ?? "")}`);
       }
     }),
   );
