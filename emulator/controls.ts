@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Clock } from "./clock";
+import { randomAlphanumeric } from "./secrets";
 import { faultSpecSchema, type FaultRegistry } from "./faults";
 import type { TokenKind } from "./model";
 import type { RequestLog } from "./request-log";
@@ -34,6 +35,30 @@ const SHORT_KIND: Readonly<Record<TokenKind, string>> = {
   SystemPermissionsToken: "system",
   ViewPermissionsToken: "view",
 };
+
+/** A view or repository an administrator adds or deletes (LogScale's own mutations need types the emulator does not model). */
+const searchDomainBodySchema = z.union([
+  z.object({ add: z.object({ name: z.string().min(1), kind: z.enum(["View", "Repository"]).default("View") }).strict() }).strict(),
+  z.object({ remove: z.string().min(1) }).strict(),
+]);
+
+function changeSearchDomains(store: Store, body: z.infer<typeof searchDomainBodySchema>): ControlResponse {
+  if ("remove" in body) {
+    if (!store.state.searchDomains.some((domain) => domain.id === body.remove)) return { status: 404, json: { error: `no view or repository with id ${body.remove}` } };
+    store.mutate((state) => {
+      state.searchDomains = state.searchDomains.filter((domain) => domain.id !== body.remove);
+    });
+    return { status: 200, json: { removed: body.remove } };
+  }
+  const { name, kind } = body.add;
+  if (store.state.searchDomains.some((domain) => domain.name === name)) return { status: 409, json: { error: `a view or repository named ${name} exists` } };
+  const id = randomAlphanumeric(24);
+  store.mutate((state) => {
+    const base = { id, name, description: null, automaticSearch: true };
+    state.searchDomains.push(kind === "View" ? { __typename: "View", ...base, isFederated: false } : { __typename: "Repository", ...base, type: "DEFAULT" });
+  });
+  return { status: 200, json: { id } };
+}
 
 function badRequest(error: z.ZodError | string): ControlResponse {
   return { status: 400, json: { error: typeof error === "string" ? error : z.prettifyError(error) } };
@@ -88,6 +113,11 @@ export function handleControl(deps: ControlDeps, method: string, route: string, 
     case "GET store":
       deps.tokens.purgeInvisible();
       return { status: 200, json: dumpStore(deps.store, deps.tokens, deps.clock) };
+    case "POST search-domains": {
+      const parsed = searchDomainBodySchema.safeParse(body);
+      if (!parsed.success) return badRequest('give {"add": {"name": string, "kind"?: "View" | "Repository"}} or {"remove": id}');
+      return changeSearchDomains(deps.store, parsed.data);
+    }
     case "GET clock":
       return { status: 200, json: { now: deps.clock.now() } };
     case "POST clock": {
@@ -97,7 +127,7 @@ export function handleControl(deps: ControlDeps, method: string, route: string, 
       return { status: 200, json: { now } };
     }
     default: {
-      const known = ["reset", "requests", "faults", "store", "clock"].includes(route);
+      const known = ["reset", "requests", "faults", "store", "clock", "search-domains"].includes(route);
       return known
         ? { status: 405, json: { error: `${method} is not supported on /_emulator/${route}` } }
         : { status: 404, json: { error: `no emulator control at /_emulator/${route}` } };

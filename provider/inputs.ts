@@ -25,9 +25,20 @@ export interface TokenInputs {
   readonly name: string;
   readonly permissions: readonly string[];
   readonly expireAt?: number;
+  /** Milliseconds: the token expires this long after it is created. */
+  readonly expiresIn?: number;
+  /** Milliseconds before expireAt from which the plan replaces the token. */
+  readonly rotateBeforeExpiry?: number;
+  readonly rotationTrigger?: string;
+  /** Resolved from ipFilterName by check() when the program gives a name. */
   readonly ipFilterId?: string;
+  readonly ipFilterName?: string;
+  /** Resolved from viewNames by check() when the program gives names. */
   readonly viewIds?: readonly string[];
+  readonly viewNames?: readonly string[];
   readonly assetPermissionAssignments?: readonly AssetPermissionAssignmentInput[];
+  readonly adoptTokenId?: string;
+  readonly rotateOnAdopt?: boolean;
   readonly connection?: ConnectionInput;
 }
 
@@ -38,8 +49,20 @@ const smallestPlausibleEpochMs = 100_000_000_000;
 
 const providerKey = "__provider";
 
-const commonProperties = ["name", "permissions", "expireAt", "ipFilterId", "connection"];
-const viewOnlyProperties = ["viewIds", "assetPermissionAssignments"];
+const commonProperties = [
+  "name",
+  "permissions",
+  "expireAt",
+  "expiresIn",
+  "rotateBeforeExpiry",
+  "rotationTrigger",
+  "ipFilterId",
+  "ipFilterName",
+  "adoptTokenId",
+  "rotateOnAdopt",
+  "connection",
+];
+const viewOnlyProperties = ["viewIds", "viewNames", "assetPermissionAssignments"];
 
 function allowedProperties(kind: TokenKind): string[] {
   return kind.name === "view" ? [...commonProperties, ...viewOnlyProperties] : commonProperties;
@@ -149,18 +172,63 @@ function checkIpFilterId(value: unknown): Checked<string | undefined> {
   return { value };
 }
 
-function checkViewIds(value: unknown): Checked<readonly string[]> {
-  if (value === undefined || value === null) return { failure: "is required: the ids of the views and repositories the token may use" };
-  if (!Array.isArray(value)) return { failure: `must be a list of view or repository ids, got ${describe(value)}` };
-  if (value.length === 0) return { failure: "must name at least one view or repository id" };
-  const seen = new Set<string>();
-  for (const [index, id] of value.entries()) {
-    if (isUnknown(id)) continue;
-    if (typeof id !== "string" || id.trim() === "") return { failure: `item ${index} must be a non-empty view or repository id, got ${describe(id)}` };
-    if (seen.has(id)) return { failure: `lists '${id}' more than once` };
-    seen.add(id);
+function checkIpFilterName(value: unknown): Checked<string | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  if (typeof value !== "string" || value.trim() === "") return { failure: `must be the name of an IP filter (a non-empty string), got ${describe(value)}` };
+  return { value };
+}
+
+/** A list of view or repository ids or names: at least one, none twice, sorted. */
+function checkViewList(what: "id" | "name"): (value: unknown) => Checked<readonly string[] | undefined> {
+  return (value) => {
+    if (value === undefined || value === null) return { value: undefined };
+    if (!Array.isArray(value)) return { failure: `must be a list of view or repository ${what}s, got ${describe(value)}` };
+    if (value.length === 0) return { failure: `must name at least one view or repository ${what}` };
+    const seen = new Set<string>();
+    for (const [index, item] of value.entries()) {
+      if (isUnknown(item)) continue;
+      if (typeof item !== "string" || item.trim() === "") return { failure: `item ${index} must be a non-empty view or repository ${what}, got ${describe(item)}` };
+      if (seen.has(item)) return { failure: `lists '${item}' more than once` };
+      seen.add(item);
+    }
+    return { value: [...(value as string[])].sort() };
+  };
+}
+
+const durationUnits: Readonly<Record<string, number>> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000 };
+const durationText = /^(\d+[wdhm])+$/;
+
+/** "90d", "12h", "1d12h", "30m": a duration in milliseconds. */
+function checkDuration(value: unknown): Checked<number | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  const text = typeof value === "string" ? value.trim() : "";
+  if (!durationText.test(text)) {
+    return { failure: `must be a duration such as "90d", "12h", "2w" or "1d12h" (units w, d, h, m), got ${describe(value)}` };
   }
-  return { value: [...(value as string[])].sort() };
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)([wdhm])/g)) ms += Number(amount) * durationUnits[unit!]!;
+  if (ms <= 0) return { failure: `must be longer than zero, got "${text}"` };
+  return { value: ms };
+}
+
+function checkString(description: string): (value: unknown) => Checked<string | undefined> {
+  return (value) => {
+    if (value === undefined || value === null) return { value: undefined };
+    if (typeof value !== "string" || value === "") return { failure: `must be ${description} (a non-empty string), got ${describe(value)}` };
+    return { value };
+  };
+}
+
+function checkBoolean(value: unknown): Checked<boolean | undefined> {
+  if (value === undefined || value === null) return { value: undefined };
+  if (typeof value !== "boolean") return { failure: `must be true or false, got ${describe(value)}` };
+  return { value };
+}
+
+/** A duration as people write it, for messages. */
+export function formatDuration(ms: number): string {
+  for (const unit of ["d", "h", "m"]) if (ms % durationUnits[unit]! === 0) return `${ms / durationUnits[unit]!}${unit}`;
+  return `${ms} ms`;
 }
 
 const assignmentSchema = z.object({
@@ -256,12 +324,25 @@ export function checkTokenInputs(kindName: TokenKindName, olds: Record<string, u
   apply("name", checkName);
   apply("permissions", (value) => checkPermissions(value, kind));
   apply("expireAt", checkExpireAt);
+  apply("expiresIn", checkDuration);
+  apply("rotateBeforeExpiry", checkDuration);
+  apply("rotationTrigger", checkString("any text; changing it replaces the token"));
   apply("ipFilterId", checkIpFilterId);
+  apply("ipFilterName", checkIpFilterName);
   if (kind.name === "view") {
-    apply("viewIds", checkViewIds);
+    apply("viewIds", checkViewList("id"));
+    apply("viewNames", checkViewList("name"));
     apply("assetPermissionAssignments", checkAssetPermissionAssignments);
   }
+  apply("adoptTokenId", checkString("the id of an existing token to take over"));
+  apply("rotateOnAdopt", checkBoolean);
   apply("connection", checkConnection);
+  failures.push(...combinationProblems(kind, news, inputs));
+  // An existing resource never adopts: its replacement must create a new token, not take the old one.
+  if (Object.keys(olds).some((key) => key !== providerKey)) {
+    delete inputs["adoptTokenId"];
+    delete inputs["rotateOnAdopt"];
+  }
 
   const expireAt = inputs["expireAt"];
   if (typeof expireAt === "number" && expireAt <= now && createsTokenWith(olds, inputs)) {
@@ -275,8 +356,53 @@ export function checkTokenInputs(kindName: TokenKindName, olds: Record<string, u
   return { inputs, failures };
 }
 
+/** Inputs that only make sense together, or not at all together. */
+function combinationProblems(kind: TokenKind, raw: Record<string, unknown>, inputs: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const given = (property: string) => raw[property] !== undefined && raw[property] !== null;
+  const exclusive = (one: string, other: string, why: string) => {
+    if (given(one) && given(other)) failures.push({ property: other, reason: `give either ${one} or ${other}, not both: ${why}` });
+  };
+  exclusive("expireAt", "expiresIn", "expireAt is a fixed date, expiresIn a lifetime counted from each token's creation");
+  exclusive("ipFilterId", "ipFilterName", "the name is resolved to the id");
+  if (kind.name === "view") {
+    exclusive("viewIds", "viewNames", "the names are resolved to ids");
+    if (!given("viewIds") && !given("viewNames")) {
+      failures.push({ property: "viewIds", reason: "viewIds or viewNames is required: the views and repositories the token may use, by id or by name" });
+    }
+  }
+  if (given("rotateBeforeExpiry") && !given("expiresIn")) {
+    failures.push({
+      property: "rotateBeforeExpiry",
+      reason: given("expireAt")
+        ? "rotateBeforeExpiry needs expiresIn instead of expireAt: a replacement made with the same fixed expireAt would be due for rotation at once"
+        : 'rotateBeforeExpiry needs expiresIn: the lifetime each new token gets, e.g. expiresIn: "90d"',
+    });
+  }
+  const lifetime = inputs["expiresIn"];
+  const window = inputs["rotateBeforeExpiry"];
+  if (typeof lifetime === "number" && typeof window === "number" && window >= lifetime) {
+    failures.push({
+      property: "rotateBeforeExpiry",
+      reason: `rotateBeforeExpiry (${formatDuration(window)}) must be shorter than expiresIn (${formatDuration(lifetime)}), or every new token would be due for rotation at once`,
+    });
+  }
+  if (given("rotateOnAdopt") && !given("adoptTokenId")) {
+    failures.push({ property: "rotateOnAdopt", reason: "rotateOnAdopt only applies with adoptTokenId: the id of the existing token to take over" });
+  }
+  return failures;
+}
+
 /** Properties whose change replaces the token (a new one is created with the current values). */
-export const replacingProperties = ["name", "expireAt", "ipFilterId", "viewIds", "assetPermissionAssignments"] as const;
+export const replacingProperties = [
+  "name",
+  "expireAt",
+  "expiresIn",
+  "rotationTrigger",
+  "ipFilterId",
+  "viewIds",
+  "assetPermissionAssignments",
+] as const;
 
 /** Whether applying these inputs creates a token: a new resource, or a change that replaces it. */
 export function createsTokenWith(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {

@@ -8,18 +8,21 @@ import type { ConnectionInput } from "./config";
 import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
 
 /**
- * What the program asked for, of the values LogScale may decide otherwise: an IP filter or an
- * expiry its token security policy enforces, views the API token cannot see. The plan compares
+ * What the program asked for, of the values LogScale may decide otherwise (an IP filter or an
+ * expiry its token security policy enforces, views the API token cannot see), and of the
+ * create-time inputs LogScale does not keep (a lifetime, a rotation trigger). The plan compares
  * the program with these, never with what LogScale reports, so a value LogScale assigns is an
  * output and not a reason to replace the token. Only the fields the program set are present.
  */
 export interface RequestedValues {
   readonly expireAt?: number;
+  readonly expiresIn?: number;
+  readonly rotationTrigger?: string;
   readonly ipFilterId?: string;
   readonly viewIds?: readonly string[];
 }
 
-const requestedFields = ["expireAt", "ipFilterId", "viewIds"] as const;
+const requestedFields = ["expireAt", "expiresIn", "rotationTrigger", "ipFilterId", "viewIds"] as const;
 
 export interface TokenOutputs {
   readonly tokenId: string;

@@ -51,12 +51,16 @@ function duration(ms: number): string {
   return `${ms} ms`;
 }
 
-/** Why LogScale would refuse to create a token of this kind with this expiry, if it would. */
+/**
+ * Why LogScale would refuse to create a token of this kind with this expiry, if it would.
+ * `expiresIn`: the lifetime the expiry was computed from, when the program gave one.
+ */
 export function creationProblem(
   kind: TokenKind,
   policies: TokenSecurityPolicies | null,
   expireAt: number | undefined,
   now: number,
+  expiresIn?: number,
 ): { property: string; reason: string } | undefined {
   if (!policies) return undefined;
   if (policies[kind.policy.enabled] === false) {
@@ -68,6 +72,14 @@ export function creationProblem(
   const maxLifetimeMs = policies[kind.policy.maxLifetimeMs];
   if (maxLifetimeMs === null || maxLifetimeMs === undefined) return undefined;
   const latest = now + maxLifetimeMs;
+  if (expiresIn !== undefined && expiresIn > maxLifetimeMs) {
+    return {
+      property: "expiresIn",
+      reason:
+        `expiresIn (${duration(expiresIn)}) must be at most ${duration(maxLifetimeMs)}: the organization's token security policy limits ` +
+        `${kind.label}s to that lifetime (${kind.policy.maxLifetimeMs})`,
+    };
+  }
   if (expireAt === undefined || expireAt > latest) {
     return {
       property: "expireAt",

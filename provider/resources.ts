@@ -34,8 +34,30 @@ interface CommonTokenArgs<TPermission extends string> {
   readonly permissions: pulumi.Input<pulumi.Input<TPermission>[]>;
   /** When the token stops working: an ISO-8601 string with a time zone, or epoch milliseconds. Changing it replaces the token. */
   readonly expireAt?: pulumi.Input<string | number>;
+  /**
+   * How long each token lives, counted from its creation: `"90d"`, `"12h"`, `"2w"`, `"1d12h"`.
+   * The expiry is the `expireAt` output. Not with `expireAt`. Changing it replaces the token.
+   */
+  readonly expiresIn?: pulumi.Input<string>;
+  /**
+   * With `expiresIn`: once the token expires within this window (e.g. `"14d"`), the plan replaces
+   * it. The new token is created first, what uses the `token` output is updated, then the old one is deleted.
+   */
+  readonly rotateBeforeExpiry?: pulumi.Input<string>;
+  /** Any text; changing it replaces the token (rotation on demand or on your own schedule). */
+  readonly rotationTrigger?: pulumi.Input<string>;
   /** Id of an IP filter limiting where the token may be used from. Changing it replaces the token. */
   readonly ipFilterId?: pulumi.Input<string>;
+  /** The IP filter by name instead of id, resolved at preview. Not with `ipFilterId`. */
+  readonly ipFilterName?: pulumi.Input<string>;
+  /**
+   * Take over this existing token instead of creating one: its name, views and IP filter must
+   * match this resource; its permissions are set to `permissions`. Read only when the resource is
+   * created. LogScale never shows a secret again, so `token` stays empty unless `rotateOnAdopt`.
+   */
+  readonly adoptTokenId?: pulumi.Input<string>;
+  /** With `adoptTokenId`: rotate the adopted token once (new id and secret; the old secret stops working). */
+  readonly rotateOnAdopt?: pulumi.Input<boolean>;
   /** Where LogScale is, when not the stack config (`logscale:url`, `logscale:token`). */
   readonly connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -50,8 +72,10 @@ export interface AssetPermissionAssignmentArgs {
 }
 
 export interface ViewPermissionsTokenArgs extends CommonTokenArgs<ViewPermission> {
-  /** Ids (not names) of the views and repositories the token covers. Changing them replaces the token. */
-  readonly viewIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Ids of the views and repositories the token covers (or `viewNames`). Changing them replaces the token. */
+  readonly viewIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Names of the views and repositories the token covers, resolved to ids at every preview. Not with `viewIds`. */
+  readonly viewNames?: pulumi.Input<pulumi.Input<string>[]>;
   /** Per-asset grants, set at creation only: changing them replaces the token. */
   readonly assetPermissionAssignments?: pulumi.Input<pulumi.Input<AssetPermissionAssignmentArgs>[]>;
 }

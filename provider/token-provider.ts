@@ -11,7 +11,9 @@ import { createHash } from "node:crypto";
 import { LogScaleClient, type LogScaleClientOptions } from "./client";
 import { type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
 import { LogScaleError, LogScaleGraphQLError } from "./errors";
-import { checkTokenInputs, createsTokenWith, replacingProperties, sameValue, type TokenInputs } from "./inputs";
+import { adoptionProblems, adoptionWarning } from "./adoption";
+import { checkTokenInputs, createsTokenWith, formatDuration, replacingProperties, sameValue, type TokenInputs } from "./inputs";
+import { resolveNames } from "./names";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
@@ -73,13 +75,27 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (isUnknown(connection)) return { inputs, failures };
     // Fail the preview now rather than the update later: without a URL and token nothing can work.
     const client = this.client(connection as ConnectionInput | undefined);
-    if (createsTokenWith(olds ?? {}, inputs)) {
-      const name = isUnknown(inputs["name"]) ? "(name not yet known)" : String(inputs["name"]);
-      const problems = await this.explain(`check ${this.kind.label} '${name}' against LogScale`, () =>
+    const name = isUnknown(inputs["name"]) ? "(name not yet known)" : String(inputs["name"]);
+    const action = `check ${this.kind.label} '${name}' against LogScale`;
+    failures.push(
+      ...(await this.explain(action, () =>
+        resolveNames(inputs, () => this.connections.views.read(client), () => this.connections.ipFilters.read(client)),
+      )),
+    );
+    if (failures.length > 0) return { inputs, failures };
+    const adoptTokenId = inputs["adoptTokenId"];
+    if (typeof adoptTokenId === "string" && !isUnknown(adoptTokenId)) {
+      const token = await this.explain(action, () => client.getToken(adoptTokenId));
+      failures.push(...adoptionProblems(this.kind, adoptTokenId, token, inputs));
+      if (failures.length === 0) this.warn(adoptionWarning(this.kind, inputs as unknown as TokenInputs));
+    } else if (createsTokenWith(olds ?? {}, inputs)) {
+      const problems = await this.explain(action, () =>
         Promise.all([
-          isUnknown(inputs["expireAt"])
+          isUnknown(inputs["expireAt"]) || isUnknown(inputs["expiresIn"])
             ? undefined
-            : this.connections.policies.read(client).then((policies) => creationProblem(this.kind, policies, inputs["expireAt"] as number | undefined, now)),
+            : this.connections.policies
+                .read(client)
+                .then((policies) => creationProblem(this.kind, policies, this.expiryOf(inputs as unknown as TokenInputs, now), now, inputs["expiresIn"] as number | undefined)),
           this.missingViews(client, inputs["viewIds"]),
           this.missingIpFilter(client, inputs["ipFilterId"]),
         ]),
@@ -89,6 +105,11 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return { inputs, failures };
   }
 
+  /** The expiry a token created now with these inputs gets. */
+  private expiryOf(inputs: Pick<TokenInputs, "expireAt" | "expiresIn">, now: number): number | undefined {
+    return inputs.expireAt ?? (inputs.expiresIn === undefined ? undefined : now + inputs.expiresIn);
+  }
+
   async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
     // The program against what the program asked for last time: what LogScale filled in (an
     // enforced IP filter or lifetime, views hidden from the API token) is no reason to replace.
@@ -96,16 +117,25 @@ export class TokenProvider implements dynamic.ResourceProvider {
       name: olds.name,
       assetPermissionAssignments: olds.assetPermissionAssignments,
       expireAt: undefined,
+      expiresIn: undefined,
+      rotationTrigger: undefined,
       ipFilterId: undefined,
       viewIds: undefined,
       ...requestedIn(olds),
     };
     const replaces: string[] = replacingProperties.filter((property) => !sameValue(asked[property], news[property]));
     const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
+    if (replaces.length === 0 && this.dueForRotation(olds, news.rotateBeforeExpiry)) {
+      replaces.push("rotateBeforeExpiry");
+      this.warn(
+        `The ${this.kind.label} '${olds.name}' (${olds.tokenId}) expires at ${new Date(olds.expireAt!).toISOString()}, within its rotateBeforeExpiry window ` +
+          `of ${formatDuration(news.rotateBeforeExpiry!)}: it will be replaced by a new token (a new secret), and deleted once what uses it has the new one.`,
+      );
+    }
     // Expired and unchanged: a replacement would be refused (check() runs again for it, and the
     // date is past), blocking the whole stack. So it shows as a change, which a drift check
     // catches, and update() leaves it alone, saying what to do.
-    const expiredAsIs = this.isExpired(olds) && sameValue(asked.expireAt, news.expireAt);
+    const expiredAsIs = replaces.length === 0 && this.isExpired(olds) && sameValue(asked.expireAt, news.expireAt);
     if (expiredAsIs) this.warnExpired(olds);
     if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
       const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.connections.policies.read(this.client(news.connection)));
@@ -124,15 +154,17 @@ export class TokenProvider implements dynamic.ResourceProvider {
 
   async create(inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
     const client = this.client(inputs.connection);
+    if (inputs.adoptTokenId !== undefined) return this.adopt(client, inputs.adoptTokenId, inputs);
     const action = `create ${this.kind.label} '${inputs.name}'`;
     if (inputs.expireAt !== undefined && inputs.expireAt <= this.now()) {
       throw new Error(`Could not ${action}: its expireAt ${new Date(inputs.expireAt).toISOString()} has passed. Set expireAt to a future date.`);
     }
+    const expireAt = this.expiryOf(inputs, this.now());
     const createOnceMore = () =>
       this.kind.create(client, {
         name: inputs.name,
         permissions: inputs.permissions,
-        ...(inputs.expireAt === undefined ? {} : { expireAt: inputs.expireAt }),
+        ...(expireAt === undefined ? {} : { expireAt }),
         ...(inputs.ipFilterId === undefined ? {} : { ipFilterId: inputs.ipFilterId }),
         ...(inputs.viewIds === undefined ? {} : { viewIds: inputs.viewIds }),
         ...(inputs.assetPermissionAssignments === undefined ? {} : { assetPermissionAssignments: inputs.assetPermissionAssignments }),
@@ -149,6 +181,33 @@ export class TokenProvider implements dynamic.ResourceProvider {
       id: created.metadata.id,
       outs: outputsFrom(created.metadata, {
         token: created.token,
+        assetPermissionAssignments: inputs.assetPermissionAssignments,
+        connection: inputs.connection,
+        requested: requestedFrom(inputs),
+      }),
+    };
+  }
+
+  /** Takes over an existing token (check() made sure it is the one the program describes). */
+  private async adopt(client: LogScaleClient, id: string, inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
+    const action = `adopt ${this.kind.label} '${inputs.name}' (${id})`;
+    const existing = await this.explain(action, () => client.getToken(id));
+    if (existing === undefined || !this.kind.owns(existing)) throw new Error(`Could not ${action}: LogScale has no such ${this.kind.label}.`);
+    if (!this.samePermissions(existing.permissions, inputs.permissions)) {
+      await this.explain(`set the permissions of the adopted ${this.kind.label} '${inputs.name}' (${id})`, () => this.kind.updatePermissions(client, id, inputs.permissions));
+    }
+    let token = "";
+    let tokenId = id;
+    if (inputs.rotateOnAdopt) {
+      token = await this.explain(`rotate the adopted ${this.kind.label} '${inputs.name}' (${id})`, () => client.rotateToken(id));
+      tokenId = token.split("~")[0] ?? id;
+    }
+    const adopted = await this.explain(`read back ${action}`, () => client.getToken(tokenId));
+    if (adopted === undefined) throw new Error(`Could not ${action}: the token was gone when read back.`);
+    return {
+      id: adopted.id,
+      outs: outputsFrom(adopted, {
+        token,
         assetPermissionAssignments: inputs.assetPermissionAssignments,
         connection: inputs.connection,
         requested: requestedFrom(inputs),
@@ -220,6 +279,12 @@ export class TokenProvider implements dynamic.ResourceProvider {
           `Check that the API token may delete ${this.kind.label}s, or delete it in LogScale, then run the command again.`,
       );
     }
+  }
+
+  /** The token's expiry, as LogScale reports it, has come within the program's rotation window. */
+  private dueForRotation(outputs: TokenOutputs, window: number | undefined): boolean {
+    if (typeof window !== "number" || outputs.expireAt === undefined) return false;
+    return this.now() >= outputs.expireAt - window;
   }
 
   private isExpired(outputs: TokenOutputs): boolean {

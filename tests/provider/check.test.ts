@@ -62,7 +62,7 @@ describe("check() refuses bad input, naming the property and what would be valid
     ["fractional epoch", "organization", { ...org, expireAt: 1.5e12 + 0.5 }, "expireAt", "expireAt must be a positive whole number of epoch milliseconds"],
     ["past date on a new token", "system", { ...system, expireAt: "2020-01-01T00:00:00Z" }, "expireAt", "expireAt 2020-01-01T00:00:00.000Z is in the past (now is 2026-11-23T12:00:00.000Z); a new token needs a future date"],
     ["empty IP filter id", "organization", { ...org, ipFilterId: "" }, "ipFilterId", 'ipFilterId must be the id of an IP filter (a non-empty string), got ""'],
-    ["view token without views", "view", { name: "r", permissions: ["ReadAccess"] }, "viewIds", "viewIds is required: the ids of the views and repositories the token may use"],
+    ["view token without views", "view", { name: "r", permissions: ["ReadAccess"] }, "viewIds", "viewIds or viewNames is required: the views and repositories the token may use, by id or by name"],
     ["view token with no views", "view", { ...view, viewIds: [] }, "viewIds", "viewIds must name at least one view or repository id"],
     ["duplicate view ids", "view", { ...view, viewIds: ["v1", "v2", "v1"] }, "viewIds", "viewIds lists 'v1' more than once"],
     ["empty view id", "view", { ...view, viewIds: ["v1", ""] }, "viewIds", 'viewIds item 1 must be a non-empty view or repository id, got ""'],
