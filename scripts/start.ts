@@ -7,7 +7,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { type RunningEmulator, startEmulator } from "../emulator";
-import { LogScaleClient } from "../provider/client";
 import {
   emulatorAdminToken,
   emulatorStateFile,
@@ -44,15 +43,9 @@ async function target(): Promise<Target> {
   return { url: emulator.url, token: emulatorAdminToken, description: `the embedded LogScale emulator at ${emulator.url}`, emulator };
 }
 
-/** The quickstart takes view ids; people know their views by name. */
-async function viewIds(url: string, token: string): Promise<string[]> {
-  const names = (process.env["QUICKSTART_VIEWS"] ?? "dashboards,security-audit").split(",").map((name) => name.trim()).filter(Boolean);
-  const client = new LogScaleClient({ url, apiToken: token, credentialSource: "LOGSCALE_TOKEN" });
-  try {
-    return await Promise.all(names.map(async (name) => (await client.searchDomain(name)).id));
-  } finally {
-    client.close();
-  }
+/** QUICKSTART_VIEWS: the views of your LogScale the view tokens cover, by name. */
+function viewNames(): string[] {
+  return (process.env["QUICKSTART_VIEWS"] ?? "dashboards,security-audit").split(",").map((name) => name.trim()).filter(Boolean);
 }
 
 class CliFailure extends Error {
@@ -125,7 +118,7 @@ async function main(command: Command): Promise<number> {
     const env = { ...process.env, ...pulumiEnvironment(binDir), LOGSCALE_URL: logscale.url, LOGSCALE_TOKEN: logscale.token };
     const cli: Cli = { path: path.join(binDir, "pulumi"), env };
     await pulumiOrFail(cli, ["stack", "select", "--create", stackName, "--non-interactive"]);
-    const config = ["--plaintext", `quickstart:viewIds=${JSON.stringify(await viewIds(logscale.url, logscale.token))}`];
+    const config = ["--plaintext", `quickstart:viewNames=${JSON.stringify(viewNames())}`];
     const systemToken = process.env["QUICKSTART_SYSTEM_TOKEN"];
     if (systemToken !== undefined) config.push("--plaintext", `quickstart:systemToken=${systemToken}`);
     await pulumiOrFail(cli, ["config", "set-all", ...config]);

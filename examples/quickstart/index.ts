@@ -8,32 +8,36 @@ import * as logscale from "pulumi-logscale-tokens";
 
 export = async () => {
   const config = new pulumi.Config("quickstart");
-  // View and repository ids (not names). npm start looks them up by name for you.
-  const viewIds = config.requireObject<string[]>("viewIds");
-  const firstView = viewIds[0];
-  if (firstView === undefined) throw new Error("quickstart:viewIds must list at least one view id");
+  // Views and repositories by name, as you know them; the provider resolves them at preview.
+  const viewNames = config.getObject<string[]>("viewNames") ?? ["dashboards", "security-audit"];
+  const firstView = viewNames[0];
+  if (firstView === undefined) throw new Error("quickstart:viewNames must list at least one view");
 
+  // Lives 90 days from its creation; from 14 days before that, `pulumi up` replaces it with a new
+  // one (new secret first, what uses it updated, then the old one deleted).
   const ci = new logscale.OrgPermissionsToken("ci", {
     name: "ci-user-admin",
     permissions: ["ManageUsers", "ViewUsage"],
-    expireAt: "2030-06-30T00:00:00Z",
+    expiresIn: "90d",
+    rotateBeforeExpiry: "14d",
   });
 
   const reader = new logscale.ViewPermissionsToken("reader", {
     name: "dashboards-reader",
-    viewIds,
+    viewNames,
     permissions: ["ReadAccess", "ChangeDashboards"],
   });
 
   const auditor = new logscale.ViewPermissionsToken("auditor", {
     name: "audit-reader",
-    viewIds: [firstView],
+    viewNames: [firstView],
     permissions: ["ReadAccess"],
   });
 
   const outputs: Record<string, pulumi.Output<unknown>> = {
     ciTokenId: ci.tokenId,
     ciToken: ci.token,
+    ciExpireAt: ci.expireAt,
     readerTokenId: reader.tokenId,
     readerToken: reader.token,
     readerViews: reader.views,
