@@ -125,7 +125,7 @@ function describeGraphQLErrors(errors: readonly GraphQLErrorEntry[]): string {
     .join("; ");
 }
 
-/** Any other non-2xx answer. 429/502/503/504 are retried before this is thrown. */
+/** Any other non-2xx answer. 408/429/500/502/503/504 are retried before this is thrown. */
 export class LogScaleHttpError extends LogScaleError {
   override readonly name = "LogScaleHttpError";
   readonly kind = "http";

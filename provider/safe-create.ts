@@ -13,13 +13,14 @@
  */
 import type { CreatedToken, LogScaleClient } from "./client";
 import { LogScaleError, LogScaleGraphQLError, LogScaleTimeoutError } from "./errors";
+import { shortAnswer } from "./graphql/executor";
 import type { TokenKind } from "./kinds";
 
 export interface SafeCreateOptions {
   /** How long to watch for a timed-out create that may still land. */
   readonly lateArrivalWindowMs: number;
   readonly sleep: (ms: number) => Promise<void>;
-  /** Told what happened, for the user (a warning). */
+  /** Told what happened, for the user (progress, while `pulumi up` runs). */
   readonly report: (message: string) => void;
 }
 
@@ -43,6 +44,10 @@ function isUnknownOutcome(error: unknown): error is LogScaleError {
 
 /** Rounds of create-then-recover before giving up; each leaves no orphan behind. */
 const maxRounds = 3;
+
+function nextRound(round: number): string {
+  return round < maxRounds ? `the token is created once more (round ${round + 1} of ${maxRounds})` : `that was the last of ${maxRounds} rounds`;
+}
 /** Recovery reads and deletes are retried on any transient failure, beyond the client's own retries. */
 const recoveryTries = 4;
 
@@ -78,6 +83,10 @@ export async function createOnce(
       try {
         orphans = await newIds();
         if (orphans.length === 0 && error instanceof LogScaleTimeoutError) {
+          options.report(
+            `Creating ${kind.label} '${name}': LogScale did not answer in time, so a token may still be made; ` +
+              `watching for it for up to ${Math.round(options.lateArrivalWindowMs / 1000)} s before creating once more.`,
+          );
           const step = Math.max(50, Math.floor(options.lateArrivalWindowMs / 4));
           for (let waited = 0; orphans.length === 0 && waited < options.lateArrivalWindowMs; waited += step) {
             await options.sleep(step);
@@ -104,9 +113,15 @@ export async function createOnce(
           // A retried delete may find the first one succeeded: gone is what we want.
           if ((await newIds()).includes(orphan)) await client.deleteToken(orphan);
         }, options);
-        options.report(`Creating ${kind.label} '${name}' lost its answer (${error.kind}); removed the token it made (${orphan}) and created it once more.`);
+        options.report(
+          `Creating ${kind.label} '${name}': the create got ${shortAnswer(error)}, yet LogScale had made a token (${orphan}); ` +
+            `it was deleted; ${nextRound(round)}.`,
+        );
       } else {
-        options.report(`Creating ${kind.label} '${name}' failed with an unknown outcome (${error.kind}); no token was made, so it was created once more.`);
+        options.report(
+          `Creating ${kind.label} '${name}': the create got ${shortAnswer(error)} and LogScale made no token; ` +
+            `${nextRound(round)}.`,
+        );
       }
     }
   }

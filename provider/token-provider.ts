@@ -14,6 +14,7 @@ import { LogScaleError, LogScaleGraphQLError } from "./errors";
 import { adoptionProblems, adoptionWarning } from "./adoption";
 import { checkTokenInputs, createsTokenWith, formatDuration, replacingProperties, sameValue, type TokenInputs } from "./inputs";
 import { resolveNames } from "./names";
+import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
@@ -27,6 +28,8 @@ export interface TokenProviderOptions {
   readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
   readonly now?: () => number;
   readonly warn?: (message: string) => void;
+  /** Where progress goes: retries and recoveries while an operation is under way. */
+  readonly info?: (message: string) => void;
   /** Shared with the other kinds' providers of the process; a provider of its own by default. */
   readonly connections?: Connections;
 }
@@ -37,6 +40,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private readonly connections: Connections;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
+  private readonly info: (message: string) => void;
 
   constructor(
     readonly kindName: TokenKindName,
@@ -45,6 +49,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     this.connections = options.connections ?? new Connections();
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
+    this.info = options.info ?? ((message) => void pulumi.log.info(message));
   }
 
   private get kind(): TokenKind {
@@ -174,7 +179,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         // A create that timed out may still land for as long as LogScale was given to answer it.
         lateArrivalWindowMs: client.timeoutMs,
         sleep: this.options.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        report: this.warn,
+        report: this.info,
       }),
     );
     return {
@@ -265,7 +270,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const action = `delete ${this.kind.label} '${props.name}' (${id})`;
     let deleted: boolean;
     try {
-      deleted = await client.deleteToken(id);
+      deleted = await during(action, () => client.deleteToken(id));
     } catch (error) {
       // LogScale answers an unknown id with an error: if the token is gone, deleting it succeeded.
       if (error instanceof LogScaleGraphQLError && (await this.explain(action, () => client.getToken(id))) === undefined) return;
@@ -343,6 +348,10 @@ export class TokenProvider implements dynamic.ResourceProvider {
         insecure: settings.insecure,
         credentialSource: settings.tokenSource,
         ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+        onEvent: (event) => {
+          const message = retryMessage(event);
+          if (message !== undefined) this.info(message);
+        },
         ...this.options.client,
         ...(settings.organization ? { organization: settings.organization } : {}),
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
@@ -354,7 +363,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
 
   private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return await during(action, run);
     } catch (error) {
       throw this.contextualize(action, error);
     }

@@ -42,8 +42,12 @@ export type ClientEvent =
   | {
       readonly type: "retry";
       readonly operationName: string;
+      /** The attempt that failed, and how many there may be in all. */
       readonly attempt: number;
+      readonly maxAttempts: number;
       readonly delayMs: number;
+      /** What the request got, in a few words: "HTTP 503", "no answer within 30 s", "connection lost (ECONNRESET)". */
+      readonly answer: string;
       readonly reason: string;
     };
 
@@ -96,9 +100,25 @@ export async function executeOperation<TData>(
     if (attempt >= settings.retry.attempts || !isRetryable(error, operation.safety)) throw error;
     if (result.retryAfterMs !== undefined && result.retryAfterMs > settings.retry.maxRetryAfterMs) throw error;
     const delayMs = Math.max(backoffDelay(settings.retry, attempt, settings.random), result.retryAfterMs ?? 0);
-    settings.onEvent({ type: "retry", operationName: operation.name, attempt, delayMs, reason: error.message });
+    settings.onEvent({
+      type: "retry",
+      operationName: operation.name,
+      attempt,
+      maxAttempts: settings.retry.attempts,
+      delayMs,
+      answer: shortAnswer(error),
+      reason: error.message,
+    });
     await settings.sleep(delayMs);
   }
+}
+
+/** What went wrong in a few words, for progress messages (never a body: it may quote a secret). */
+export function shortAnswer(error: LogScaleError): string {
+  if (error instanceof LogScaleHttpError) return `HTTP ${error.status}`;
+  if (error instanceof LogScaleTimeoutError) return `no answer within ${Math.round(error.timeoutMs / 100) / 10} s`;
+  if (error instanceof LogScaleNetworkError) return error.connectionRefused ? "connection refused" : `connection lost (${error.code})`;
+  return error.kind;
 }
 
 function interpret<TData>(

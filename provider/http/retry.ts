@@ -2,12 +2,14 @@
  * When a failed request is tried again, and after how long.
  *
  * Rules (each is tested in tests/unit/retry.test.ts):
- * - Retried: network errors, timeouts, HTTP 429, 502, 503 and 504. Nothing else: a 401, 403,
- *   other 4xx/5xx, a GraphQL `errors` answer or an unexpected response shape fails at once.
+ * - Retried: network errors, timeouts, HTTP 408, 429, 500, 502, 503 and 504 (ky's list, less
+ *   413: LogScale's request bodies are small and would be as large again). Nothing else: a
+ *   401, 403, other 4xx/5xx, a GraphQL `errors` answer or an unexpected response shape fails at once.
  * - Queries and idempotent mutations (permission updates, delete) retry on all of those.
  * - Non-idempotent mutations (create, rotate) retry only when the server provably did not act:
- *   the connection was refused, or it answered 429. A timeout, a reset connection or a 5xx
- *   leaves the outcome unknown, so repeating could mint a second token.
+ *   the connection was refused, or it answered 429. A timeout, a reset connection, a 408 or a
+ *   5xx leaves the outcome unknown, so repeating could mint a second token: the provider's
+ *   create recovers from those instead (it looks for the token it may have made).
  * - Delay before retry n (1-based): equal jitter over base * 2^(n-1), capped at maxDelayMs.
  *   A `Retry-After` header (seconds or HTTP date) sets a floor; when it asks for more than
  *   maxRetryAfterMs we stop instead of sleeping that long.
@@ -50,7 +52,7 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   return policy;
 }
 
-const retryableStatuses = new Set([429, 502, 503, 504]);
+const retryableStatuses = new Set([408, 429, 500, 502, 503, 504]);
 
 export function isRetryable(error: LogScaleError, safety: OperationSafety): boolean {
   const transient =

@@ -89,10 +89,10 @@ describe("error classes", () => {
   });
 
   it("other HTTP errors fail at once with status and body", async () => {
-    await injectFault(emulator.url, { status: 500 });
+    await injectFault(emulator.url, { status: 501 });
     const failure = client.ipFilters();
     await expect(failure).rejects.toBeInstanceOf(LogScaleHttpError);
-    await expect(failure).rejects.toThrow(/answered HTTP 500 to IpFilters/);
+    await expect(failure).rejects.toThrow(/answered HTTP 501 to IpFilters/);
     expect(await operations()).toHaveLength(1);
   });
 
@@ -136,13 +136,25 @@ describe("error classes", () => {
 });
 
 describe("retries", () => {
-  it.each([502, 503, 504])("a query survives two HTTP %i answers", async (status) => {
+  it.each([408, 500, 502, 503, 504])("a query survives two HTTP %i answers, reporting each retry", async (status) => {
     await injectFault(emulator.url, { status, count: 2 });
     const { client: retrying, events } = testClient(emulator.url);
     await expect(retrying.ipFilters()).resolves.toEqual(expect.any(Array));
     expect(await operations()).toEqual(["IpFilters", "IpFilters", "IpFilters"]);
-    expect(events.filter((event) => event.type === "retry")).toHaveLength(2);
+    expect(events.filter((event) => event.type === "retry")).toEqual([
+      expect.objectContaining({ operationName: "IpFilters", attempt: 1, maxAttempts: 4, answer: `HTTP ${status}` }),
+      expect.objectContaining({ operationName: "IpFilters", attempt: 2, maxAttempts: 4, answer: `HTTP ${status}` }),
+    ]);
     retrying.close();
+  });
+
+  it("a create answered HTTP 500 is not repeated by the client: its outcome is unknown", async () => {
+    await injectFault(emulator.url, { status: 500, count: 1 });
+    const { client: once, events } = testClient(emulator.url);
+    await expect(once.createSystemPermissionsTokenV2({ name: "after-500", permissions: ["ReadHealthCheck"] })).rejects.toMatchObject({ status: 500, mayHaveBeenApplied: true });
+    expect(await operations()).toEqual(["CreateSystemPermissionsTokenV2"]);
+    expect(events.filter((event) => event.type === "retry")).toEqual([]);
+    once.close();
   });
 
   it("gives up after the configured number of attempts", async () => {
