@@ -49,7 +49,9 @@ export class TokenProvider implements dynamic.ResourceProvider {
     this.connections = options.connections ?? new Connections();
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
-    this.info = options.info ?? ((message) => void pulumi.log.info(message));
+    // The provider host forwards what the plugin prints as the stack's info messages; pulumi.log
+    // has no engine connection in that process and would only add "info: [runtime]" to each line.
+    this.info = options.info ?? ((message) => void process.stdout.write(`${message}\n`));
   }
 
   private get kind(): TokenKind {
