@@ -151,7 +151,7 @@ describe("an expired token", () => {
 });
 
 describe("faults during up and destroy", () => {
-  it("a lost create answer, then a 503 on update and a 500 on delete: state and LogScale agree after each", async () => {
+  it("a lost create answer, then a 503 on update and a 501 (not retried) on delete: state and LogScale agree after each", async () => {
     const declared: Declared = { ciPermissions: ["ViewUsage"], withOps: false };
     const stack = await stackFor("faults", () => declared);
 
@@ -166,10 +166,10 @@ describe("faults during up and destroy", () => {
     expect(await run(stack.up())).toMatchObject({ summary: { resourceChanges: { update: 1 } } });
     expect((await storedTokens(emulator.url)).find((token) => token.id === ciId)?.permissions).toEqual(["ManageUsers"]);
 
-    await injectFault(emulator.url, { status: 500, count: 1, match: { operationName: "DeleteToken" } });
+    await injectFault(emulator.url, { status: 501, count: 1, match: { operationName: "DeleteToken" } });
     const failed = await run(stack.destroy());
     expect(String(failed)).toContain("Could not delete organization permissions token 'faults-ci'");
-    expect(String(failed)).toContain("HTTP 500");
+    expect(String(failed)).toContain("HTTP 501");
     const mine = async () => (await storedTokens(emulator.url)).filter((token) => token.name.startsWith("faults-")).map((token) => token.id);
     expect(await mine()).toEqual([ciId]);
     expect((await stack.exportStack()).deployment.resources.some((resource: { id?: string }) => resource.id === ciId)).toBe(true);
