@@ -42,8 +42,11 @@ function isUnknownOutcome(error: unknown): error is LogScaleError {
   return error instanceof LogScaleError && !(error instanceof LogScaleGraphQLError) && error.mayHaveBeenApplied;
 }
 
-/** Rounds of create-then-recover before giving up; each leaves no orphan behind. */
-const maxRounds = 3;
+/**
+ * Rounds of create-then-recover before giving up, as many as the client's attempts for other
+ * requests; each leaves no orphan behind.
+ */
+const maxRounds = 4;
 
 function nextRound(round: number): string {
   return round < maxRounds ? `the token is created once more (round ${round + 1} of ${maxRounds})` : `that was the last of ${maxRounds} rounds`;
@@ -70,7 +73,7 @@ export async function createOnce(
   create: () => Promise<CreatedToken>,
   options: SafeCreateOptions,
 ): Promise<CreatedToken> {
-  const before = await idsNamed(client, kind, name);
+  const before = await persistently(() => idsNamed(client, kind, name), options);
   const newIds = async () => [...(await persistently(() => idsNamed(client, kind, name), options))].filter((id) => !before.has(id));
   let lastError: LogScaleError | undefined;
   for (let round = 1; round <= maxRounds; round++) {
@@ -111,7 +114,14 @@ export async function createOnce(
       if (orphan !== undefined) {
         await persistently(async () => {
           // A retried delete may find the first one succeeded: gone is what we want.
-          if ((await newIds()).includes(orphan)) await client.deleteToken(orphan);
+          if (!(await newIds()).includes(orphan)) return;
+          try {
+            await client.deleteToken(orphan);
+          } catch (error) {
+            // The client repeats a delete whose answer was lost; the repeat then finds the token
+            // gone and LogScale says so with an error. Gone is what we want.
+            if (!(error instanceof LogScaleGraphQLError && !(await newIds()).includes(orphan))) throw error;
+          }
         }, options);
         options.report(
           `Creating ${kind.label} '${name}': the create got ${shortAnswer(error)}, yet LogScale had made a token (${orphan}); ` +

@@ -49,7 +49,7 @@ it("a create answered HTTP 500 recovers, and up says how", async () => {
   await injectFault(emulator.url, { count: 1, match: { operationName: "CreateOrganizationPermissionsTokenV2" }, status: 500 });
   const { infos } = await infoDuring((onEvent, onOutput) => stack.up({ onEvent, onOutput }));
   expect(infos).toContain(
-    "Creating organization permissions token 'progress-ci': the create got HTTP 500 and LogScale made no token; the token is created once more (round 2 of 3).",
+    "Creating organization permissions token 'progress-ci': the create got HTTP 500 and LogScale made no token; the token is created once more (round 2 of 4).",
   );
   expect((await storedTokens(emulator.url)).map((token) => token.name)).toEqual(["progress-ci"]);
 });

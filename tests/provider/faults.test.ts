@@ -144,7 +144,7 @@ describe.each(faults)("under %s", (_label, cell) => {
     expect(await attemptsOf("CreateOrganizationPermissionsTokenV2")).toBe(expectedAttempts(cell, "create"));
     if (fault["status"] === 500) {
       // Never a blind repeat: the outcome is unknown, so the provider looked before creating again.
-      expect(progress).toContainEqual(`Creating organization permissions token '${name}': the create got HTTP 500 and LogScale made no token; the token is created once more (round 2 of 3).`);
+      expect(progress).toContainEqual(`Creating organization permissions token '${name}': the create got HTTP 500 and LogScale made no token; the token is created once more (round 2 of 4).`);
     }
   });
 
@@ -224,8 +224,19 @@ describe("a create whose answer is lost", () => {
     const created = await provider.create(checked.inputs);
     expect((await tokensNamed(name)).map((token) => token.id)).toEqual([created.id]);
     expect(progress.join("\n")).toMatch(
-      new RegExp(`Creating organization permissions token '${name}': the create got connection lost \\(\\w+\\), yet LogScale had made a token \\(\\w+\\); it was deleted; the token is created once more \\(round 2 of 3\\)`),
+      new RegExp(`Creating organization permissions token '${name}': the create got connection lost \\(\\w+\\), yet LogScale had made a token \\(\\w+\\); it was deleted; the token is created once more \\(round 2 of 4\\)`),
     );
+  });
+
+  it("survives losing the answer to its clean-up delete too: the repeated delete finds the orphan gone", async () => {
+    const name = `lost-twice-${++counter}`;
+    const checked = await provider.check({}, { name, permissions: ["ViewUsage"] });
+    await injectOnly("CreateOrganizationPermissionsTokenV2", { loseResponse: true });
+    await injectFault(emulator.url, { loseResponse: true, count: 1, match: { operationName: "DeleteToken" } });
+    const created = await provider.create(checked.inputs);
+    expect((await tokensNamed(name)).map((token) => token.id)).toEqual([created.id]);
+    expect(await attemptsOf("DeleteToken")).toBe(2);
+    await expectFaultConsumed();
   });
 
   it("leaves tokens of the same name that existed before alone", async () => {
