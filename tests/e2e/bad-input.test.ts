@@ -7,7 +7,8 @@ import { adminToken, control, requestLog, type RunningEmulator, startTestEmulato
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 import { viewIdsByName } from "./program";
 
-jest.setTimeout(180_000);
+// 33 previews one after another: a safety net for a stuck run, not a time the suite must meet.
+jest.setTimeout(900_000);
 
 let emulator: RunningEmulator;
 let program: Program;
