@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The nightly drift check, as the drift workflow runs it and as you can run it by hand:
+#
+#   bash ci/drift-check.sh staging
+#
+# `pulumi preview --refresh --expect-no-changes` reads every token back from LogScale and fails
+# when the next `pulumi up` would change anything. ci/drift-summary.ts turns its JSON into a
+# short Markdown report (printed, and appended to $GITHUB_STEP_SUMMARY in GitHub Actions).
+# Exits non-zero when anything differs or the preview fails.
+set -uo pipefail
+
+stack="${1:?usage: bash ci/drift-check.sh <stack>}"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+preview_json="$(mktemp)"
+trap 'rm -f "$preview_json"' EXIT
+
+# Secrets in the JSON are printed as "[secret]"; the engine's messages go to stderr as usual.
+pulumi preview --stack "$stack" --refresh --expect-no-changes --json --non-interactive >"$preview_json"
+preview_status=$?
+
+summary="$(npm run --silent drift-summary -- "$preview_json" --stack "$stack")"
+summary_status=$?
+
+printf '%s\n' "$summary"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  printf '%s\n' "$summary" >>"$GITHUB_STEP_SUMMARY"
+fi
+
+if [ "$preview_status" -ne 0 ]; then
+  exit "$preview_status"
+fi
+# The preview passed but the report still found a difference: fail rather than trust either alone.
+exit "$summary_status"
