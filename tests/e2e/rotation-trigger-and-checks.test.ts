@@ -1,0 +1,76 @@
+/**
+ * Issue 10 through the real Pulumi CLI, the rest: rotationTrigger replaces on demand (the new
+ * token first, then the old one deleted), and the new inputs' bad values fail at preview naming
+ * the property, with nothing reaching LogScale but reads.
+ */
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+
+jest.setTimeout(600_000);
+
+let emulator: RunningEmulator;
+let program: Program;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  program = createProgram();
+});
+afterAll(async () => {
+  program.remove();
+  await emulator.stop();
+});
+
+async function stackOf(name: string, args: () => Record<string, unknown>): Promise<Stack> {
+  const stack = await program.stack(name, async () => {
+    const ci = new program.logscale.OrgPermissionsToken("ci", { name: `${name}-ci`, permissions: ["ViewUsage"], ...args() } as never);
+    return { ciId: ci.tokenId };
+  });
+  await configureLogScale(stack, emulator.url, adminToken);
+  return stack;
+}
+
+it("changing rotationTrigger replaces the token: the new one is created before the old one is deleted", async () => {
+  let trigger = "2026-Q4";
+  const stack = await stackOf("trigger", () => ({ rotationTrigger: trigger, expiresIn: "90d" }));
+  const first = await stack.up();
+  const oldId = String(first.outputs["ciId"]?.value);
+  await expect(stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
+
+  trigger = "2027-Q1";
+  const replaceKeys: string[][] = [];
+  await stack.preview({
+    onEvent: (event: EngineEvent) => {
+      const metadata = event.resourcePreEvent?.metadata;
+      if (metadata?.op === "replace") replaceKeys.push(metadata.keys ?? []);
+    },
+  });
+  expect(replaceKeys).toEqual([["rotationTrigger"]]);
+
+  await control(emulator.url, "DELETE", "requests");
+  const second = await stack.up();
+  const newId = String(second.outputs["ciId"]?.value);
+  expect(newId).not.toBe(oldId);
+  const order = (await requestLog(emulator.url)).map((entry) => entry.operationName).filter((name) => name === "CreateOrganizationPermissionsTokenV2" || name === "DeleteToken");
+  expect(order).toEqual(["CreateOrganizationPermissionsTokenV2", "DeleteToken"]);
+  expect((await storedTokens(emulator.url)).map((token) => token.id)).toEqual([newId]);
+  await stack.destroy();
+});
+
+describe("bad values of the new inputs fail at preview, naming the property", () => {
+  it.each([
+    ["a duration that is not one", { expiresIn: "90 days" }, 'expiresIn must be a duration such as "90d"'],
+    ["expireAt and expiresIn together", { expireAt: "2030-01-01T00:00:00Z", expiresIn: "30d" }, "give either expireAt or expiresIn, not both"],
+    ["a window as long as the lifetime", { expiresIn: "7d", rotateBeforeExpiry: "7d" }, "rotateBeforeExpiry (7d) must be shorter than expiresIn (7d)"],
+    ["a window without a lifetime", { rotateBeforeExpiry: "7d" }, "rotateBeforeExpiry needs expiresIn"],
+    ["an unknown IP filter name", { ipFilterName: "ofice" }, "ipFilterName 'ofice' (did you mean 'office'?)"],
+    ["rotateOnAdopt alone", { rotateOnAdopt: true }, "rotateOnAdopt only applies with adoptTokenId"],
+  ])("%s", async (_label, args, message) => {
+    const stack = await stackOf("bad-new-input", () => args);
+    await control(emulator.url, "DELETE", "requests");
+    const failure = await stack.preview().catch((error: unknown) => String(error));
+    expect(failure).toContain(message);
+    const writes = (await requestLog(emulator.url)).filter((entry) => !["TokenSecurityPolicies", "SearchDomains", "IpFilters", "Token"].includes(entry.operationName ?? ""));
+    expect(writes).toEqual([]);
+  });
+});
