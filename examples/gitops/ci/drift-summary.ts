@@ -209,7 +209,10 @@ function collectTokens(preview: PreviewJson): TokenSteps[] {
     token.current ??= step.oldState;
     token.planned ??= step.newState;
   }
-  return [...byUrn.values()];
+  // The engine's step order depends on its parallelism; a report read by people (and compared
+  // between nights) lists tokens in one order: by their name in the program.
+  const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+  return [...byUrn.values()].sort((a, b) => nameOf(a.urn).localeCompare(nameOf(b.urn)));
 }
 
 function describeToken(token: TokenSteps, now: number): Finding[] {
