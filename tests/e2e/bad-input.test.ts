@@ -54,7 +54,7 @@ function cases(): [Kind, Record<string, unknown>, string, string][] {
     ["view", { ...okView, viewIds: [] }, "viewIds", "viewIds must name at least one view or repository id"],
     ["view", { ...okView, viewIds: ["000000000000000000000000"] }, "viewIds", "viewIds '000000000000000000000000' is not the id of a view or repository the API token can see"],
     ["view", { ...okView, viewIds: [view, view] }, "viewIds", "more than once"],
-    ["view", { name: "ok", permissions: ["ReadAccess"] }, "viewIds", "viewIds is required"],
+    ["view", { name: "ok", permissions: ["ReadAccess"] }, "viewIds", "viewIds or viewNames is required"],
     ["view", { ...okView, permissions: ["ManageUsers"] }, "permissions", "'ManageUsers' is a permission of OrgPermissionsToken"],
     ["view", { ...okView, permissions: ["readaccess"] }, "permissions", "did you mean 'ReadAccess'?"],
     ["view", { ...okView, assetPermissionAssignments: [{ assetResourceIdentifier: "", permissions: ["UpdateAsset"] }] }, "assetPermissionAssignments", "item 0.assetResourceIdentifier is invalid"],
