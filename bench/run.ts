@@ -96,6 +96,21 @@ async function main(): Promise<void> {
       const noopSeconds = results.filter((result) => result.kind === "noop").map((result) => result.seconds);
       ups.push({ size, tokensSeconds, noopSeconds, tokensMedian: median(tokensSeconds), noopMedian: median(noopSeconds), ratio: median(tokensSeconds) / median(noopSeconds) });
     }
+    // Where a token's extra cost goes, at the smallest size: the engine's handling of a
+    // token-sized state entry (with and without its secret) against everything else.
+    const split: Record<string, number> = {};
+    const splitSize = sizes[0]!;
+    const splitRuns: UpRun[] = [];
+    for (let run = 1; run <= runs; run++) {
+      for (const kind of ["tokens", "token-shaped", "token-shaped-plain", "noop"] as const) {
+        const result = await timedUp(program, emulator, kind, splitSize, `split-${kind}-${run}`);
+        console.log(`  up ${kind} x${splitSize} run ${run}: ${seconds(result.seconds)}`);
+        splitRuns.push(result);
+      }
+    }
+    for (const kind of ["tokens", "token-shaped", "token-shaped-plain", "noop"] as const) {
+      split[kind] = median(splitRuns.filter((result) => result.kind === kind).map((result) => result.seconds));
+    }
     const growth: Record<string, number> = {};
     if (ups.length >= 2) {
       const [small, large] = [ups[0]!, ups[ups.length - 1]!];
@@ -112,6 +127,7 @@ async function main(): Promise<void> {
     const requests = await requestsPerOperation(program, emulator, 10);
     const client = await clientOperations();
     printTables(ups, growth, refreshes, requests, client);
+    console.log(`\nsplit at ${splitSize} resources (medians): ${Object.entries(split).map(([kind, value]) => `${kind} ${seconds(value)}`).join(", ")}`);
 
     const results = {
       date: new Date().toISOString(),
@@ -120,6 +136,7 @@ async function main(): Promise<void> {
       runsPerUp: runs,
       up: ups,
       growth,
+      split: { size: splitSize, medianSeconds: split },
       refresh: refreshes.map((refresh) => ({ ...refresh, timeRatioToSmallest: refresh.seconds / refreshes[0]!.seconds })),
       requests,
       client: { roundsPerRow: clientRounds, rows: client },

@@ -52,24 +52,38 @@ export async function addOtherTokens(emulator: RunningEmulator, count: number): 
   );
 }
 
-export type StackKind = "tokens" | "noop";
+/**
+ * What a stack holds: tokens; no-op dynamic resources (the engine's floor); or no-op resources
+ * whose outputs are shaped like a token's (same fields and sizes), with `token` secret or plain,
+ * which split a token's cost into the engine's handling of its state and everything else.
+ */
+export type StackKind = "tokens" | "noop" | "token-shaped" | "token-shaped-plain";
 
-/** N organization tokens, or N dynamic resources whose provider only answers create with an id. */
+/** Outputs of the size and shape a token keeps; the values are made up, none is a credential. */
+const tokenShapedOutputs = {
+  tokenId: "d4VFymjYVABAllpuLE660S0WBkJZGqFN",
+  token: "d4VFymjYVABAllpuLE660S0WBkJZGqFN~notASecretButAsLongAsOne0123456789abcdefghij",
+  createdAt: 1_795_978_021_362,
+  requested: {},
+};
+
 export function programOf(program: BenchProgram, kind: StackKind, size: number, permissions: readonly string[] = ["ViewUsage"]) {
   const noop: dynamic.ResourceProvider = {
-    async create() {
-      return { id: "noop", outs: {} };
+    async create(inputs: Record<string, unknown>) {
+      return { id: "noop", outs: inputs["name"] === undefined ? {} : { name: inputs["name"], permissions: inputs["permissions"], ...tokenShapedOutputs } };
     },
   };
   class Noop extends program.pulumi.dynamic.Resource {
-    constructor(name: string) {
-      super(noop, name, {}, {});
+    constructor(name: string, props: Record<string, unknown> = {}, secretOutputs: string[] = []) {
+      super(noop, name, props, { additionalSecretOutputs: secretOutputs });
     }
   }
   return async () => {
     for (let index = 0; index < size; index++) {
-      if (kind === "tokens") new program.logscale.OrgPermissionsToken(`t${index}`, { name: `bench-${index}`, permissions: permissions as never });
-      else new Noop(`n${index}`);
+      const args = { name: `bench-${index}`, permissions };
+      if (kind === "tokens") new program.logscale.OrgPermissionsToken(`t${index}`, { ...args, permissions: permissions as never });
+      else if (kind === "noop") new Noop(`n${index}`);
+      else new Noop(`s${index}`, { ...args, tokenId: undefined, token: undefined, createdAt: undefined }, kind === "token-shaped" ? ["token"] : []);
     }
   };
 }
