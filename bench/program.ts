@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { offlinePulumiEnvironment } from "../scripts/offline-pulumi-env";
 
 export const projectDir = path.resolve(__dirname, "..");
 export const passphrase = "bench-passphrase";
@@ -61,12 +62,7 @@ export async function installPackedProgram(): Promise<BenchProgram> {
           workDir: dir,
           pulumiCommand,
           envVars: {
-            PATH: [binDir, path.join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-            PULUMI_HOME: path.join(scratch, "home"),
-            PULUMI_BACKEND_URL: `file://${backend}`,
-            PULUMI_CONFIG_PASSPHRASE: passphrase,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            ...offlinePulumiEnvironment({ binDir, home: path.join(scratch, "home"), backendDir: backend, passphrase }),
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
             ...env,
           },

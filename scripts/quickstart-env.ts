@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
+import { offlinePulumiEnvironment } from "./offline-pulumi-env";
 
 export const projectDir = path.resolve(__dirname, "..");
 export const stackName = "quickstart";
@@ -47,15 +48,11 @@ export function ensureSelfLink(): void {
 export function pulumiEnvironment(binDir: string): Record<string, string> {
   mkdirSync(path.join(stateDir, "backend"), { recursive: true });
   mkdirSync(path.join(stateDir, "home"), { recursive: true });
-  const env: Record<string, string> = {
-    PATH: [binDir, path.join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-    PULUMI_BACKEND_URL: `file://${path.join(stateDir, "backend")}`,
-    PULUMI_HOME: path.join(stateDir, "home"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
-  if (process.env["PULUMI_CONFIG_PASSPHRASE"] === undefined && process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] === undefined) {
-    env["PULUMI_CONFIG_PASSPHRASE"] = demoPassphrase;
-  }
-  return env;
+  const ownPassphrase = process.env["PULUMI_CONFIG_PASSPHRASE"] !== undefined || process.env["PULUMI_CONFIG_PASSPHRASE_FILE"] !== undefined;
+  return offlinePulumiEnvironment({
+    binDir,
+    home: path.join(stateDir, "home"),
+    backendDir: path.join(stateDir, "backend"),
+    ...(ownPassphrase ? {} : { passphrase: demoPassphrase }),
+  });
 }

@@ -8,7 +8,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { type Consumer, createConsumer, projectDir } from "../support/consumer";
+import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
+import { type Consumer, createConsumer } from "../support/consumer";
 import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
 
@@ -133,12 +134,7 @@ beforeAll(async () => {
   const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, ...inherited } = process.env;
   env = {
     ...inherited,
-    PATH: [pulumiBinDir, path.join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-    PULUMI_HOME: path.join(scratch, "home"),
-    PULUMI_BACKEND_URL: `file://${path.join(scratch, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: passphrase,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...offlinePulumiEnvironment({ binDir: pulumiBinDir, home: path.join(scratch, "home"), backendDir: path.join(scratch, "state"), passphrase }),
     // Every CLI run starts Node processes that load @pulumi/pulumi: the code cache makes that quicker.
     NODE_COMPILE_CACHE: nodeCompileCache,
   };

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { type Consumer, createConsumer, projectDir } from "./consumer";
 import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "./pulumi";
 
@@ -55,12 +56,7 @@ export function createGitopsWorkspace(extraEnv: Readonly<Record<string, string>>
   const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
-    PATH: [pulumiBinDir, path.join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-    PULUMI_HOME: path.join(scratch, "home"),
-    PULUMI_BACKEND_URL: `file://${backendDir}`,
-    PULUMI_CONFIG_PASSPHRASE: passphrase,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...offlinePulumiEnvironment({ binDir: pulumiBinDir, home: path.join(scratch, "home"), backendDir, passphrase }),
     NODE_COMPILE_CACHE: nodeCompileCache,
     ...extraEnv,
   };

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
+import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { type Consumer, createConsumer, projectDir } from "./consumer";
 
 export const pulumiBinDir = path.join(projectDir, ".pulumi", "bin");
@@ -44,12 +45,7 @@ export function createProgram(consumer: Consumer = createConsumer()): Program {
   const logscale = load("pulumi-logscale-tokens") as LogScalePackage;
   const { LocalWorkspace, PulumiCommand, StackAlreadyExistsError } = load("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const baseEnv: Record<string, string> = {
-    PATH: [pulumiBinDir, path.join(projectDir, "node_modules", ".bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: `file://${backendDir}`,
-    PULUMI_CONFIG_PASSPHRASE: passphrase,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    ...offlinePulumiEnvironment({ binDir: pulumiBinDir, home, backendDir, passphrase }),
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     // Every operation starts the dynamic-provider plugin, a Node process that loads @pulumi/pulumi:
     // V8's on-disk code cache makes that start a quarter faster.
