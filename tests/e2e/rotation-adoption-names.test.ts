@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, organizationTokenMadeByHand, requestLog, type RunningEmulator, startTestEmulator, statusWith, storedTokens } from "../support/emulator";
 import { sharedClock } from "../support/provider-clock";
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
@@ -31,17 +31,6 @@ async function stackOf(name: string, declare: () => Record<string, unknown>, env
   const stack = await program.stack(name, async () => declare(), env);
   await configureLogScale(stack, emulator.url, adminToken);
   return stack;
-}
-
-/** The HTTP status LogScale answers a query made with this token (200: it authenticates). */
-async function statusWith(token: string): Promise<number> {
-  const response = await fetch(`${emulator.url}/graphql`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ query: "{ ipFilters { id } }" }),
-  });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 interface Step {
@@ -240,8 +229,8 @@ describe("rotation before expiry, with a resource that uses the token", () => {
       const newToken = String(after["ciToken"]?.value);
       expect(newId).not.toBe(oldId);
       expect(newToken.startsWith(`${newId}~`)).toBe(true);
-      expect(await statusWith(oldToken)).toBe(401);
-      expect(await statusWith(newToken)).toBe(200);
+      expect(await statusWith(emulator.url, oldToken)).toBe(401);
+      expect(await statusWith(emulator.url, newToken)).toBe(200);
       expect((await storedTokens(emulator.url)).filter((token) => token.name === "rotating-ci").map((token) => token.id)).toEqual([newId]);
       // The new token's 30 days count from day 24.
       expect(Number(after["ciExpireAt"]?.value) - oldExpireAt).toBeGreaterThanOrEqual(24 * day);
@@ -263,17 +252,6 @@ describe("rotation before expiry, with a resource that uses the token", () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A token made by hand, outside Pulumi: its id and the secret its consumers hold. */
-async function madeByHand(name: string, permissions: string[]): Promise<{ id: string; secret: string }> {
-  const created = await graphql<{ createOrganizationPermissionsTokenV2: { token: string } }>(
-    emulator.url,
-    "mutation($input: CreateOrganizationPermissionsTokenV2Input!) { createOrganizationPermissionsTokenV2(input: $input) { token } }",
-    { input: { name, organizationPermissions: permissions } },
-  );
-  const secret = created.createOrganizationPermissionsTokenV2.token;
-  return { id: secret.split("~")[0]!, secret };
-}
-
 function adopting(tokenName: string, adoptTokenId: string, extra: Record<string, unknown> = {}): () => Record<string, unknown> {
   return () => {
     const ci = new program.logscale.OrgPermissionsToken("adopted", {
@@ -288,7 +266,7 @@ function adopting(tokenName: string, adoptTokenId: string, extra: Record<string,
 
 describe("adoptTokenId", () => {
   it("takes over a token made by hand: same id, the program's permissions, the consumers' secret still works, no token output", async () => {
-    const existing = await madeByHand("hand-made", ["ViewUsage"]);
+    const existing = await organizationTokenMadeByHand(emulator.url, "hand-made", ["ViewUsage"]);
     const stack = await stackOf("adopt", adopting("hand-made", existing.id));
 
     const preview = await observe((onEvent) => stack.preview({ onEvent }));
@@ -308,7 +286,7 @@ describe("adoptTokenId", () => {
     expect(outputs["ciPermissions"]?.value).toEqual(["ManageUsers", "ViewUsage"]);
     const mine = (await storedTokens(emulator.url)).filter((token) => token.name === "hand-made");
     expect(mine.map((token) => ({ id: token.id, permissions: [...token.permissions].sort() }))).toEqual([{ id: existing.id, permissions: ["ManageUsers", "ViewUsage"] }]);
-    expect(await statusWith(existing.secret)).toBe(200);
+    expect(await statusWith(emulator.url, existing.secret)).toBe(200);
     // Managed from then on like any other token.
     await expect(stack.preview({ expectNoChanges: true, refresh: true })).resolves.toBeDefined();
 
@@ -323,11 +301,11 @@ describe("adoptTokenId", () => {
 
     await expect(stack.destroy()).resolves.toMatchObject({ summary: { resourceChanges: { delete: 2 } } });
     expect((await storedTokens(emulator.url)).filter((token) => token.name === "hand-made")).toEqual([]);
-    expect(await statusWith(existing.secret)).toBe(401);
+    expect(await statusWith(emulator.url, existing.secret)).toBe(401);
   });
 
   it("rotateOnAdopt: a new id and secret that Pulumi holds; the hand-made secret stops working", async () => {
-    const existing = await madeByHand("hand-made-rotated", ["ViewUsage"]);
+    const existing = await organizationTokenMadeByHand(emulator.url, "hand-made-rotated", ["ViewUsage"]);
     const stack = await stackOf("adopt-rotate", adopting("hand-made-rotated", existing.id, { rotateOnAdopt: true }));
 
     const preview = await observe((onEvent) => stack.preview({ onEvent }));
@@ -343,13 +321,13 @@ describe("adoptTokenId", () => {
     expect(id).not.toBe(existing.id);
     expect(outputs["ciToken"]?.secret).toBe(true);
     expect(token.startsWith(`${id}~`)).toBe(true);
-    expect(await statusWith(token)).toBe(200);
-    expect(await statusWith(existing.secret)).toBe(401);
+    expect(await statusWith(emulator.url, token)).toBe(200);
+    expect(await statusWith(emulator.url, existing.secret)).toBe(401);
     expect((await storedTokens(emulator.url)).filter((stored) => stored.name === "hand-made-rotated").map((stored) => stored.id)).toEqual([id]);
 
     await expect(stack.destroy()).resolves.toMatchObject({ summary: { resourceChanges: { delete: 2 } } });
     expect((await storedTokens(emulator.url)).filter((stored) => stored.name === "hand-made-rotated")).toEqual([]);
-    expect(await statusWith(token)).toBe(401);
+    expect(await statusWith(emulator.url, token)).toBe(401);
   });
 });
 

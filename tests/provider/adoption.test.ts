@@ -4,7 +4,7 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, organizationTokenMadeByHand, requestLog, type RunningEmulator, startTestEmulator, statusWith, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 
 let emulator: RunningEmulator;
@@ -16,26 +16,8 @@ async function provider(kind: "organization" | "view" = "organization"): Promise
   return created;
 }
 
-/** A token made by hand, outside Pulumi: its id and the secret its consumers hold. */
-async function madeByHand(name: string, permissions: string[]): Promise<{ id: string; secret: string }> {
-  const created = await graphql<{ createOrganizationPermissionsTokenV2: { token: string } }>(
-    emulator.url,
-    "mutation($input: CreateOrganizationPermissionsTokenV2Input!) { createOrganizationPermissionsTokenV2(input: $input) { token } }",
-    { input: { name, organizationPermissions: permissions } },
-  );
-  const secret = created.createOrganizationPermissionsTokenV2.token;
-  return { id: secret.split("~")[0]!, secret };
-}
-
 /** Whether LogScale accepts this token string. */
-async function authenticates(token: string): Promise<boolean> {
-  const response = await fetch(`${emulator.url}/graphql`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ query: "{ ipFilters { id } }" }),
-  });
-  return response.status !== 401;
-}
+const authenticates = async (token: string) => (await statusWith(emulator.url, token)) !== 401;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -49,7 +31,7 @@ beforeEach(async () => {
 });
 
 it("takes the token over: same id, permissions set to the program's, secret untouched, token output empty", async () => {
-  const existing = await madeByHand("by-hand", ["ViewUsage"]);
+  const existing = await organizationTokenMadeByHand(emulator.url, "by-hand", ["ViewUsage"]);
   const org = await provider();
   const checked = await org.check({}, { name: "by-hand", permissions: ["ManageUsers", "ViewUsage"], adoptTokenId: existing.id });
   expect(checked.failures).toEqual([]);
@@ -72,7 +54,7 @@ it("takes the token over: same id, permissions set to the program's, secret unto
 });
 
 it("rotateOnAdopt rotates it once: a new id and secret in state, the old secret stops working", async () => {
-  const existing = await madeByHand("to-rotate", ["ViewUsage"]);
+  const existing = await organizationTokenMadeByHand(emulator.url, "to-rotate", ["ViewUsage"]);
   const org = await provider();
   const checked = await org.check({}, { name: "to-rotate", permissions: ["ViewUsage"], adoptTokenId: existing.id, rotateOnAdopt: true });
   expect(checked.failures).toEqual([]);
@@ -86,7 +68,7 @@ it("rotateOnAdopt rotates it once: a new id and secret in state, the old secret 
 });
 
 it("a token that does not match the program fails at preview, naming each difference", async () => {
-  const existing = await madeByHand("real-name", ["ViewUsage"]);
+  const existing = await organizationTokenMadeByHand(emulator.url, "real-name", ["ViewUsage"]);
   const checked = await (await provider()).check({}, { name: "other-name", permissions: ["ViewUsage"], ipFilterName: "office", adoptTokenId: existing.id });
   expect(checked.failures).toHaveLength(1);
   expect(checked.failures![0]).toMatchObject({ property: "adoptTokenId" });
@@ -97,7 +79,7 @@ it("a token that does not match the program fails at preview, naming each differ
 });
 
 it("a token of another kind, or none at all, fails at preview", async () => {
-  const existing = await madeByHand("org-token", ["ViewUsage"]);
+  const existing = await organizationTokenMadeByHand(emulator.url, "org-token", ["ViewUsage"]);
   const view = await provider("view");
   const wrongKind = await view.check({}, { name: "org-token", permissions: ["ReadAccess"], viewNames: ["dashboards"], adoptTokenId: existing.id });
   expect(wrongKind.failures).toEqual([
@@ -110,7 +92,7 @@ it("a token of another kind, or none at all, fails at preview", async () => {
 });
 
 it("an existing resource never adopts: its replacement creates a new token", async () => {
-  const existing = await madeByHand("adopted", ["ViewUsage"]);
+  const existing = await organizationTokenMadeByHand(emulator.url, "adopted", ["ViewUsage"]);
   const org = await provider();
   const raw = { name: "adopted", permissions: ["ViewUsage"], adoptTokenId: existing.id };
   const first = await org.check({}, raw);

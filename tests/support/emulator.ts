@@ -81,3 +81,25 @@ export async function setTokenPolicy(url: string, changes: Record<string, unknow
     input: { ...PERMISSIVE_POLICIES, ...changes },
   });
 }
+
+/** A token made by hand, outside Pulumi: its id and the secret its consumers hold. */
+export async function organizationTokenMadeByHand(url: string, name: string, permissions: string[]): Promise<{ id: string; secret: string }> {
+  const created = await graphql<{ createOrganizationPermissionsTokenV2: { token: string } }>(
+    url,
+    "mutation($input: CreateOrganizationPermissionsTokenV2Input!) { createOrganizationPermissionsTokenV2(input: $input) { token } }",
+    { input: { name, organizationPermissions: permissions } },
+  );
+  const secret = created.createOrganizationPermissionsTokenV2.token;
+  return { id: secret.split("~")[0]!, secret };
+}
+
+/** The HTTP status LogScale answers a query made with this token (200: it authenticates). */
+export async function statusWith(url: string, token: string): Promise<number> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ query: "{ ipFilters { id } }" }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
