@@ -5,20 +5,9 @@
  */
 import { z } from "zod";
 
-/** The stack config keys, as `pulumi config set` takes them. */
-export const configKeys = {
-  url: "logscale:url",
-  token: "logscale:token",
-  organization: "logscale:organization",
-  insecure: "logscale:insecure",
-  caCertificate: "logscale:caCertificate",
-  timeoutSeconds: "logscale:timeoutSeconds",
-} as const;
+import { configKeys, environmentVariables } from "./config-keys";
 
-export const environmentVariables = {
-  url: ["LOGSCALE_URL", "HUMIO_ADDRESS"],
-  token: ["LOGSCALE_TOKEN", "HUMIO_TOKEN"],
-} as const;
+export { configKeys, environmentVariables };
 
 /** What configure() keeps of the stack config: each key's text, as `pulumi config` holds it. */
 export type StackConnectionConfig = { readonly [field in keyof typeof configKeys]?: string };

@@ -21,4 +21,4 @@ export {
   type ViewPermission,
   viewPermissions,
 } from "./permissions";
-export { configKeys, environmentVariables } from "./config";
+export { configKeys, environmentVariables } from "./config-keys";

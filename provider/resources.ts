@@ -3,15 +3,9 @@
  * SystemPermissionsToken. They describe inputs and outputs; all behaviour lives in the
  * TokenProvider they share.
  */
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as dynamic from "@pulumi/pulumi/dynamic";
-import organizationProvider = require("./kind-providers/organization");
-import systemProvider = require("./kind-providers/system");
-import viewProvider = require("./kind-providers/view");
 import type { TokenKindName } from "./kinds";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
-import { SerializedTokenProvider } from "./serialized-provider";
 
 /** Overrides the stack config for one resource, e.g. to manage tokens on several clusters. Stored as a secret. */
 export interface ConnectionArgs {
@@ -89,22 +83,16 @@ const outputNames = ["tokenId", "token", "permissions", "expireAt", "createdAt",
 const viewOutputNames = ["viewIds", "views", "assetPermissionAssignments"] as const;
 
 /**
- * The provider object Pulumi serializes into each resource's state. A module's exports found
- * under node_modules (the package installed, as users have it) becomes one `require` line.
- * Loaded from anywhere else (a linked checkout) it would be inlined with all it references, so
- * a small by-value stand-in that loads the package at run time goes instead.
+ * What each resource stores as `__provider`: the module source the Node.js provider host
+ * evaluates, calling its `handler()` for the provider (`@pulumi/pulumi/cmd/dynamic-provider`).
+ * `dynamic.Resource` would write it with the closure serializer, about 290 bytes of wrapper
+ * around this same `require`; every byte is stored twice per token and rewritten at every
+ * checkpoint. The paths are in users' states and stay exported in package.json for good. The
+ * program never loads the provider's implementation; only the provider host does.
  */
-function serializable(kind: TokenKindName, provider: dynamic.ResourceProvider): dynamic.ResourceProvider {
-  const loadedFrom = Object.values(require.cache).find((module) => module?.exports === provider)?.filename;
-  return loadedFrom?.split(path.sep).includes("node_modules") ? provider : new SerializedTokenProvider(kind);
+export function providerModuleSource(kind: TokenKindName): string {
+  return `exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/${kind}");`;
 }
-
-/** One provider object per kind: the engine deserializes and configures each once per process. */
-const providers: Readonly<Record<TokenKindName, dynamic.ResourceProvider>> = {
-  organization: serializable("organization", organizationProvider),
-  view: serializable("view", viewProvider),
-  system: serializable("system", systemProvider),
-};
 
 function tokenProps(args: object, outputs: readonly string[]): pulumi.Inputs {
   const props: Record<string, unknown> = {};
@@ -123,8 +111,11 @@ function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulu
   return { ...opts, additionalSecretOutputs };
 }
 
-/** What every permission token resource exposes. */
-export abstract class PermissionsTokenResource extends pulumi.dynamic.Resource {
+/**
+ * What every permission token resource exposes. A dynamic resource, as `dynamic.Resource` would
+ * make it (same type token, so states written through it stay valid), with a shorter `__provider`.
+ */
+export abstract class PermissionsTokenResource extends pulumi.CustomResource {
   /** The token's id in LogScale. */
   declare readonly tokenId: pulumi.Output<string>;
   /** The credential, `<tokenId>~<secret>`. A Pulumi secret. */
@@ -137,6 +128,10 @@ export abstract class PermissionsTokenResource extends pulumi.dynamic.Resource {
   /** Epoch milliseconds. */
   declare readonly createdAt: pulumi.Output<number>;
   declare readonly ipFilterId: pulumi.Output<string | undefined>;
+
+  protected constructor(kind: TokenKindName, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
+    super(`pulumi-nodejs:dynamic/logscale:${type}`, name, { ...props, __provider: providerModuleSource(kind) }, withSecretOutputs(opts));
+  }
 }
 
 /**
@@ -150,7 +145,7 @@ export abstract class PermissionsTokenResource extends pulumi.dynamic.Resource {
  */
 export class OrgPermissionsToken extends PermissionsTokenResource {
   constructor(name: string, args: OrgPermissionsTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providers.organization, name, tokenProps(args, outputNames), withSecretOutputs(opts), "logscale", "OrgPermissionsToken");
+    super("organization", "OrgPermissionsToken", name, tokenProps(args, outputNames), opts);
   }
 }
 
@@ -160,7 +155,7 @@ export class OrgPermissionsToken extends PermissionsTokenResource {
  */
 export class SystemPermissionsToken extends PermissionsTokenResource {
   constructor(name: string, args: SystemPermissionsTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providers.system, name, tokenProps(args, outputNames), withSecretOutputs(opts), "logscale", "SystemPermissionsToken");
+    super("system", "SystemPermissionsToken", name, tokenProps(args, outputNames), opts);
   }
 }
 
@@ -178,6 +173,6 @@ export class ViewPermissionsToken extends PermissionsTokenResource {
   declare readonly assetPermissionAssignments: pulumi.Output<{ assetResourceIdentifier: string; permissions: AssetPermission[] }[] | undefined>;
 
   constructor(name: string, args: ViewPermissionsTokenArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providers.view, name, tokenProps(args, [...outputNames, ...viewOutputNames]), withSecretOutputs(opts), "logscale", "ViewPermissionsToken");
+    super("view", "ViewPermissionsToken", name, tokenProps(args, [...outputNames, ...viewOutputNames]), opts);
   }
 }

@@ -143,7 +143,8 @@ describe("the deserialized copy, as the provider host runs it", () => {
 
   it("names the package when it is not installed where the program runs", () => {
     const requireFromString = load("require-from-string") as (code: string, filename: string) => { handler: () => Provider };
-    expect(() => requireFromString(serialized["org"]!, "/nonexistent/program/__provider.js")).toThrow(
+    // The host calls handler() as soon as it has evaluated the module.
+    expect(() => requireFromString(serialized["org"]!, "/nonexistent/program/__provider.js").handler()).toThrow(
       "Cannot find module 'pulumi-logscale-tokens/internal/provider/organization'",
     );
   });

@@ -92,7 +92,7 @@ describe("resource classes", () => {
       ipFilterId: "filter-1",
       assetPermissionAssignments: [{ assetResourceIdentifier: "searchdomain/abc123/dashboard/d1", permissions: ["UpdateAsset"] }],
     });
-    expect(typeof inputs["__provider"]).toBe("string");
+    expect(inputs["__provider"]).toBe('exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/view");');
     expect(Object.keys(inputs).sort()).toEqual(["__provider", "assetPermissionAssignments", "expireAt", "ipFilterId", "name", "permissions", "viewIds"]);
   });
 
@@ -105,6 +105,14 @@ describe("resource classes", () => {
     await valueOf(org.urn);
     const connection = registrationOf("with-connection").inputs["connection"] as Record<string, unknown>;
     expect(connection["4dabf18193072939515e22adb298388d"]).toBe("1b47061264138c4ac30d75fd1eb44270"); // the secret signature
+  });
+
+  it("store one line per kind as __provider: the module the provider host evaluates", async () => {
+    const org = new OrgPermissionsToken("provider-org", { name: "ci", permissions: ["ViewUsage"] });
+    const system = new SystemPermissionsToken("provider-system", { name: "ops", permissions: ["ManageCluster"] });
+    await Promise.all([valueOf(org.urn), valueOf(system.urn)]);
+    expect(registrationOf("provider-org").inputs["__provider"]).toBe('exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/organization");');
+    expect(registrationOf("provider-system").inputs["__provider"]).toBe('exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/system");');
   });
 
   it("expose the outputs the engine returns", async () => {
