@@ -1,10 +1,11 @@
 /**
- * One HTTP POST, nothing more: no retries, no GraphQL, no error policy. It reports what
- * happened as a value so the caller decides what each outcome means.
+ * One HTTP POST, nothing more: no retries, no GraphQL, no error policy, no redirects. It
+ * reports what happened as a value so the caller decides what each outcome means. Written on
+ * node:http itself: a fetch layer costs the provider process more to load and to run than the
+ * request does, and it runs once per token.
  */
 import * as http from "node:http";
 import * as https from "node:https";
-import crossFetch from "cross-fetch";
 
 export interface TlsOptions {
   /** PEM bundle to trust instead of the system roots (as curl --cacert), for a private CA. */
@@ -45,38 +46,47 @@ export function createAgent(url: string, tls: TlsOptions): http.Agent {
   return new http.Agent(options);
 }
 
-// cross-fetch runs node-fetch 2 on Node, which takes a per-request agent (its typings are the DOM's).
-type NodeFetchInit = RequestInit & { agent: http.Agent };
-
-export async function postOnce(request: PostRequest): Promise<PostOutcome> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), request.timeoutMs);
-  try {
-    const init: NodeFetchInit = {
-      method: "POST",
-      headers: { ...request.headers },
-      body: request.body,
-      signal: abort.signal,
-      redirect: "manual",
-      agent: request.agent,
+export function postOnce(request: PostRequest): Promise<PostOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: PostOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
     };
-    const response = await crossFetch(request.url, init);
-    const body = await response.text();
-    return { type: "response", status: response.status, retryAfter: response.headers.get("retry-after"), body };
-  } catch (error) {
-    if (abort.signal.aborted) return { type: "timeout" };
-    return describeNetworkError(error);
-  } finally {
-    clearTimeout(timer);
-  }
+    const url = new URL(request.url);
+    const send = url.protocol === "https:" ? https.request : http.request;
+    const outgoing = send(url, {
+      method: "POST",
+      agent: request.agent,
+      headers: { ...request.headers, "Content-Length": String(Buffer.byteLength(request.body)) },
+    });
+    // The whole exchange, body included, must end within the timeout.
+    const timer = setTimeout(() => {
+      settle({ type: "timeout" });
+      outgoing.destroy();
+    }, request.timeoutMs);
+    outgoing.on("error", (error) => settle(describeNetworkError(error)));
+    outgoing.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", (error) => settle(describeNetworkError(error)));
+      response.on("end", () => {
+        const retryAfter = response.headers["retry-after"];
+        settle({ type: "response", status: response.statusCode ?? 0, retryAfter: retryAfter === undefined ? null : retryAfter, body: Buffer.concat(chunks).toString("utf8") });
+      });
+      // Closed before the body was whole (no "end"): what the server meant is unknown.
+      response.on("close", () => settle(describeNetworkError(Object.assign(new Error("the connection closed before the response was complete"), { code: "ECONNRESET" }))));
+    });
+    outgoing.end(request.body);
+  });
 }
 
 function describeNetworkError(error: unknown): PostOutcome {
   const record = (typeof error === "object" && error !== null ? error : {}) as { code?: unknown; message?: unknown };
   const code = typeof record.code === "string" ? record.code : "UNKNOWN";
   const message = typeof record.message === "string" ? record.message : String(error);
-  // node-fetch says "request to <url> failed, reason: <why>"; keep only the why (the URL is ours to show).
-  const reason = message.includes("reason: ") ? message.slice(message.indexOf("reason: ") + 8) : message;
-  if (tlsCodePattern.test(code)) return { type: "tls-error", code, detail: reason };
-  return { type: "network-error", code, connectionRefused: notConnectedCodes.has(code), detail: reason };
+  if (tlsCodePattern.test(code)) return { type: "tls-error", code, detail: message };
+  return { type: "network-error", code, connectionRefused: notConnectedCodes.has(code), detail: message };
 }
