@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "../emulator";
 import { type ClientRow, clientOperations, clientRounds } from "./client-operations";
+import { startEmulatorProcess } from "./emulator-process";
 import { installPackedProgram, projectDir } from "./program";
 import { median, type OperationRequests, type RefreshRun, requestsPerOperation, timedRefresh, timedUp, type UpRun } from "./stack-operations";
 
@@ -76,7 +76,7 @@ function printTables(ups: UpComparison[], growth: Record<string, number>, refres
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ adminToken: "bench-admin-token" });
+  const emulator = await startEmulatorProcess("bench-admin-token");
   const program = await installPackedProgram();
   const about = machine();
   console.log(`bench on ${about["cpu"]} x${about["cores"]}, ${about["pulumi"]}, node ${about["node"]}; ${runs} runs per up`);

@@ -7,31 +7,31 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import type { RunningEmulator } from "../emulator";
+import type { EmulatorProcess } from "./emulator-process";
 import type { BenchProgram } from "./program";
 
 export interface RequestCounts {
   readonly [operationName: string]: number;
 }
 
-async function control<T>(emulator: RunningEmulator, method: string, route: string): Promise<T> {
+async function control<T>(emulator: EmulatorProcess, method: string, route: string): Promise<T> {
   const response = await fetch(`${emulator.url}/_emulator/${route}`, { method, headers: { Authorization: `Bearer ${emulator.adminToken}` } });
   if (!response.ok) throw new Error(`emulator ${method} ${route}: ${response.status}`);
   return (await response.json()) as T;
 }
 
-export async function requestCounts(emulator: RunningEmulator): Promise<RequestCounts> {
+export async function requestCounts(emulator: EmulatorProcess): Promise<RequestCounts> {
   const { requests } = await control<{ requests: { operationName: string | null }[] }>(emulator, "GET", "requests");
   const counts: Record<string, number> = {};
   for (const request of requests) counts[request.operationName ?? "(none)"] = (counts[request.operationName ?? "(none)"] ?? 0) + 1;
   return counts;
 }
 
-export const clearRequests = (emulator: RunningEmulator) => control(emulator, "DELETE", "requests");
-export const resetEmulator = (emulator: RunningEmulator) => control(emulator, "POST", "reset");
+export const clearRequests = (emulator: EmulatorProcess) => control(emulator, "DELETE", "requests");
+export const resetEmulator = (emulator: EmulatorProcess) => control(emulator, "POST", "reset");
 
 /** Tokens made behind Pulumi's back, so that the organization is as large as asked. */
-export async function addOtherTokens(emulator: RunningEmulator, count: number): Promise<void> {
+export async function addOtherTokens(emulator: EmulatorProcess, count: number): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
@@ -67,15 +67,28 @@ const tokenShapedOutputs = {
   requested: {},
 };
 
+/** The engine's floor: `create` returns an id and nothing else, and captures nothing. */
+const noopProvider: dynamic.ResourceProvider = {
+  async create() {
+    return { id: "noop", outs: {} };
+  },
+};
+
+const tokenShapedProvider: dynamic.ResourceProvider = {
+  async create(inputs: Record<string, unknown>) {
+    return { id: "noop", outs: { name: inputs["name"], permissions: inputs["permissions"], ...tokenShapedOutputs } };
+  },
+};
+
 export function programOf(program: BenchProgram, kind: StackKind, size: number, permissions: readonly string[] = ["ViewUsage"]) {
-  const noop: dynamic.ResourceProvider = {
-    async create(inputs: Record<string, unknown>) {
-      return { id: "noop", outs: inputs["name"] === undefined ? {} : { name: inputs["name"], permissions: inputs["permissions"], ...tokenShapedOutputs } };
-    },
-  };
   class Noop extends program.pulumi.dynamic.Resource {
-    constructor(name: string, props: Record<string, unknown> = {}, secretOutputs: string[] = []) {
-      super(noop, name, props, { additionalSecretOutputs: secretOutputs });
+    constructor(name: string) {
+      super(noopProvider, name, {});
+    }
+  }
+  class TokenShaped extends program.pulumi.dynamic.Resource {
+    constructor(name: string, props: Record<string, unknown>, secretOutputs: string[]) {
+      super(tokenShapedProvider, name, props, { additionalSecretOutputs: secretOutputs });
     }
   }
   return async () => {
@@ -83,7 +96,7 @@ export function programOf(program: BenchProgram, kind: StackKind, size: number, 
       const args = { name: `bench-${index}`, permissions };
       if (kind === "tokens") new program.logscale.OrgPermissionsToken(`t${index}`, { ...args, permissions: permissions as never });
       else if (kind === "noop") new Noop(`n${index}`);
-      else new Noop(`s${index}`, { ...args, tokenId: undefined, token: undefined, createdAt: undefined }, kind === "token-shaped" ? ["token"] : []);
+      else new TokenShaped(`s${index}`, { ...args, tokenId: undefined, token: undefined, createdAt: undefined }, kind === "token-shaped" ? ["token"] : []);
     }
   };
 }
@@ -94,12 +107,12 @@ export interface UpRun {
   readonly seconds: number;
 }
 
-export function environmentFor(emulator: RunningEmulator): Record<string, string> {
+export function environmentFor(emulator: EmulatorProcess): Record<string, string> {
   return { LOGSCALE_URL: emulator.url, LOGSCALE_TOKEN: emulator.adminToken };
 }
 
 /** `pulumi up` of a new stack, timed from the call to its end; the stack is then removed. */
-export async function timedUp(program: BenchProgram, emulator: RunningEmulator, kind: StackKind, size: number, label: string): Promise<UpRun> {
+export async function timedUp(program: BenchProgram, emulator: EmulatorProcess, kind: StackKind, size: number, label: string): Promise<UpRun> {
   await resetEmulator(emulator);
   const { stack } = await program.stack(label, programOf(program, kind, size), environmentFor(emulator));
   const started = performance.now();
@@ -154,7 +167,7 @@ export interface RefreshRun {
 }
 
 /** Refresh of a stack of `tokens` tokens in an organization that has `otherTokens` more. */
-export async function timedRefresh(program: BenchProgram, emulator: RunningEmulator, tokens: number, otherTokens: number): Promise<RefreshRun> {
+export async function timedRefresh(program: BenchProgram, emulator: EmulatorProcess, tokens: number, otherTokens: number): Promise<RefreshRun> {
   await resetEmulator(emulator);
   await addOtherTokens(emulator, otherTokens);
   const label = `refresh-${otherTokens}`;
@@ -180,7 +193,7 @@ export interface OperationRequests {
 }
 
 /** Requests LogScale receives for each operation on a stack of `tokens` tokens. */
-export async function requestsPerOperation(program: BenchProgram, emulator: RunningEmulator, tokens: number): Promise<OperationRequests> {
+export async function requestsPerOperation(program: BenchProgram, emulator: EmulatorProcess, tokens: number): Promise<OperationRequests> {
   await resetEmulator(emulator);
   let permissions: readonly string[] = ["ViewUsage"];
   const { stack, stateFile } = await program.stack("requests", () => programOf(program, "tokens", tokens, permissions)(), environmentFor(emulator));
