@@ -15,6 +15,29 @@ export const projectDir = path.resolve(__dirname, "..");
 export const passphrase = "bench-passphrase";
 export const projectName = "logscale-bench";
 
+/**
+ * The token-shaped resources' provider: a module in the program's node_modules whose `create`
+ * returns what a token's does (made-up values, none a credential), loaded by a one-line
+ * `__provider` as a token's provider is.
+ */
+const tokenShapedProviderModule = `module.exports = {
+  async create(inputs) {
+    return {
+      id: "d4VFymjYVABAllpuLE660S0WBkJZGqFN",
+      outs: {
+        name: inputs.name,
+        permissions: inputs.permissions,
+        tokenId: "d4VFymjYVABAllpuLE660S0WBkJZGqFN",
+        token: "d4VFymjYVABAllpuLE660S0WBkJZGqFN~notASecretButAsLongAsOne0123456789abcdefghij",
+        createdAt: 1795978021362,
+        requested: {},
+      },
+    };
+  },
+};
+`;
+export const tokenShapedProviderSource = 'exports.handler=()=>require("bench-token-shaped");';
+
 export type LogScalePackage = typeof import("../provider");
 export type PulumiSdk = typeof import("@pulumi/pulumi");
 
@@ -45,6 +68,9 @@ export async function installPackedProgram(): Promise<BenchProgram> {
   const sdkVersion = (JSON.parse(execFileSync("node", ["-p", "JSON.stringify(require('./package.json').devDependencies)"], { cwd: projectDir, encoding: "utf8" })) as Record<string, string>)["@pulumi/pulumi"];
   writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bench-program", private: true }, null, 2));
   npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", path.join(scratch, packed[0]!.filename), `@pulumi/pulumi@${sdkVersion}`], dir);
+  mkdirSync(path.join(dir, "node_modules", "bench-token-shaped"));
+  writeFileSync(path.join(dir, "node_modules", "bench-token-shaped", "package.json"), JSON.stringify({ name: "bench-token-shaped", main: "index.js" }));
+  writeFileSync(path.join(dir, "node_modules", "bench-token-shaped", "index.js"), tokenShapedProviderModule);
   writeFileSync(path.join(dir, "Pulumi.yaml"), JSON.stringify({ name: projectName, runtime: "nodejs", main: dir }));
 
   const load = createRequire(path.join(dir, "index.js"));

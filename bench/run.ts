@@ -4,7 +4,8 @@
  * table and writes bench/results.json. A measurement: it asserts nothing and is not part of
  * npm test (tests/e2e/state-and-requests.test.ts holds the counts that must not grow).
  *
- * BENCH_RUNS (default 3) runs of each `up`, interleaved tokens / no-op, medians compared.
+ * BENCH_RUNS runs of each `up`, interleaved tokens / no-op, medians compared: by default 5 at
+ * 200 resources or fewer (a run there is short and the machine's noise large), 3 above.
  * BENCH_SIZES (default "200,1000") stack sizes; BENCH_ORGANIZATIONS (default "100,10000") other
  * tokens in the organization for the refresh; BENCH_ROUNDS: client operations per row.
  */
@@ -17,7 +18,7 @@ import { startEmulatorProcess } from "./emulator-process";
 import { installPackedProgram, projectDir } from "./program";
 import { median, type OperationRequests, type RefreshRun, requestsPerOperation, timedRefresh, timedUp, type UpRun } from "./stack-operations";
 
-const runs = Number(process.env["BENCH_RUNS"] ?? 3);
+const runsFor = (size: number) => Number(process.env["BENCH_RUNS"] ?? (size <= 200 ? 5 : 3));
 const sizes = (process.env["BENCH_SIZES"] ?? "200,1000").split(",").map(Number);
 const refreshTokens = 100;
 const organizationSizes = (process.env["BENCH_ORGANIZATIONS"] ?? "100,10000").split(",").map(Number);
@@ -79,12 +80,12 @@ async function main(): Promise<void> {
   const emulator = await startEmulatorProcess("bench-admin-token");
   const program = await installPackedProgram();
   const about = machine();
-  console.log(`bench on ${about["cpu"]} x${about["cores"]}, ${about["pulumi"]}, node ${about["node"]}; ${runs} runs per up`);
+  console.log(`bench on ${about["cpu"]} x${about["cores"]}, ${about["pulumi"]}, node ${about["node"]}; ${sizes.map((size) => `${runsFor(size)} runs per up of ${size}`).join(", ")}`);
   try {
     const ups: UpComparison[] = [];
     for (const size of sizes) {
       const results: UpRun[] = [];
-      for (let run = 1; run <= runs; run++) {
+      for (let run = 1; run <= runsFor(size); run++) {
         // Interleaved, so a slow spell of the machine falls on both sides.
         for (const kind of run % 2 === 1 ? (["tokens", "noop"] as const) : (["noop", "tokens"] as const)) {
           const result = await timedUp(program, emulator, kind, size, `${kind}-${size}-${run}`);
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
     const split: Record<string, number> = {};
     const splitSize = sizes[0]!;
     const splitRuns: UpRun[] = [];
-    for (let run = 1; run <= runs; run++) {
+    for (let run = 1; run <= runsFor(splitSize); run++) {
       for (const kind of ["tokens", "token-shaped", "token-shaped-plain", "noop"] as const) {
         const result = await timedUp(program, emulator, kind, splitSize, `split-${kind}-${run}`);
         console.log(`  up ${kind} x${splitSize} run ${run}: ${seconds(result.seconds)}`);
@@ -127,13 +128,16 @@ async function main(): Promise<void> {
     const requests = await requestsPerOperation(program, emulator, 10);
     const client = await clientOperations();
     printTables(ups, growth, refreshes, requests, client);
-    console.log(`\nsplit at ${splitSize} resources (medians): ${Object.entries(split).map(([kind, value]) => `${kind} ${seconds(value)}`).join(", ")}`);
+    console.log(`\nwhere a token's cost goes, ${splitSize} resources (medians, interleaved runs)`);
+    console.log("| stack | `pulumi up` | against no-op |");
+    console.log("|---|---|---|");
+    for (const [kind, value] of Object.entries(split)) console.log(`| ${kind} | ${seconds(value)} | ${(value / split["noop"]!).toFixed(2)} |`);
 
     const results = {
       date: new Date().toISOString(),
       command: "npm run bench",
       machine: about,
-      runsPerUp: runs,
+      runsPerUp: Object.fromEntries(sizes.map((size) => [size, runsFor(size)])),
       up: ups,
       growth,
       split: { size: splitSize, medianSeconds: split },

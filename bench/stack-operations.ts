@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { EmulatorProcess } from "./emulator-process";
-import type { BenchProgram } from "./program";
+import { type BenchProgram, tokenShapedProviderSource } from "./program";
 
 export interface RequestCounts {
   readonly [operationName: string]: number;
@@ -53,30 +53,17 @@ export async function addOtherTokens(emulator: EmulatorProcess, count: number): 
 }
 
 /**
- * What a stack holds: tokens; no-op dynamic resources (the engine's floor); or no-op resources
- * whose outputs are shaped like a token's (same fields and sizes), with `token` secret or plain,
- * which split a token's cost into the engine's handling of its state and everything else.
+ * What a stack holds: tokens; no-op dynamic resources (the engine's floor); or token-shaped
+ * resources, a token without our provider (same properties, outputs and sizes, requests to
+ * nobody), with `token` secret or plain. They split a token's cost into what the SDK and the
+ * engine spend on a resource of a token's shape and what our provider and its requests add.
  */
 export type StackKind = "tokens" | "noop" | "token-shaped" | "token-shaped-plain";
-
-/** Outputs of the size and shape a token keeps; the values are made up, none is a credential. */
-const tokenShapedOutputs = {
-  tokenId: "d4VFymjYVABAllpuLE660S0WBkJZGqFN",
-  token: "d4VFymjYVABAllpuLE660S0WBkJZGqFN~notASecretButAsLongAsOne0123456789abcdefghij",
-  createdAt: 1_795_978_021_362,
-  requested: {},
-};
 
 /** The engine's floor: `create` returns an id and nothing else, and captures nothing. */
 const noopProvider: dynamic.ResourceProvider = {
   async create() {
     return { id: "noop", outs: {} };
-  },
-};
-
-const tokenShapedProvider: dynamic.ResourceProvider = {
-  async create(inputs: Record<string, unknown>) {
-    return { id: "noop", outs: { name: inputs["name"], permissions: inputs["permissions"], ...tokenShapedOutputs } };
   },
 };
 
@@ -86,17 +73,18 @@ export function programOf(program: BenchProgram, kind: StackKind, size: number, 
       super(noopProvider, name, {});
     }
   }
-  class TokenShaped extends program.pulumi.dynamic.Resource {
-    constructor(name: string, props: Record<string, unknown>, secretOutputs: string[]) {
-      super(tokenShapedProvider, name, props, { additionalSecretOutputs: secretOutputs });
+  /** A token without our provider: the same properties, outputs and one-line `__provider` (see program.ts). */
+  class TokenShaped extends program.pulumi.CustomResource {
+    constructor(name: string, secret: boolean) {
+      const props = { name: `bench-${name}`, permissions, tokenId: undefined, token: undefined, expireAt: undefined, createdAt: undefined, ipFilterId: undefined };
+      super("pulumi-nodejs:dynamic/bench:TokenShaped", name, { ...props, __provider: tokenShapedProviderSource }, { additionalSecretOutputs: secret ? ["token"] : [] });
     }
   }
   return async () => {
     for (let index = 0; index < size; index++) {
-      const args = { name: `bench-${index}`, permissions };
-      if (kind === "tokens") new program.logscale.OrgPermissionsToken(`t${index}`, { ...args, permissions: permissions as never });
+      if (kind === "tokens") new program.logscale.OrgPermissionsToken(`t${index}`, { name: `bench-${index}`, permissions: permissions as never });
       else if (kind === "noop") new Noop(`n${index}`);
-      else new TokenShaped(`s${index}`, { ...args, tokenId: undefined, token: undefined, createdAt: undefined }, kind === "token-shaped" ? ["token"] : []);
+      else new TokenShaped(`s${index}`, kind === "token-shaped");
     }
   };
 }
