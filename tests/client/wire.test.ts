@@ -3,7 +3,7 @@
  * And what a non-conforming answer turns into.
  */
 import * as http from "node:http";
-import { LogScaleResponseShapeError } from "../../provider/errors";
+import { LogScaleNetworkError, LogScaleResponseShapeError } from "../../provider/errors";
 import { testClient } from "./support";
 
 interface Captured {
@@ -94,5 +94,31 @@ describe("answers that do not match the schema", () => {
     expect(String(error)).toContain(`Unexpected response to CreateOrganizationPermissionsTokenV2 from http://127.0.0.1:`);
     expect(error).toMatchObject({ path });
     expect(server.seen).toHaveLength(1);
+  });
+});
+
+describe("an answer cut off", () => {
+  it("after its headers and part of its body is a network error whose outcome is unknown, and a create is not retried", async () => {
+    let requests = 0;
+    const server = http.createServer((request, response) => {
+      requests++;
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "1000" });
+        // Once headers and part of the body are handed to the network, the connection goes.
+        response.write('{"data":{"createOrganizationPermissionsTokenV2":{"token":"abc~', () => response.socket?.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const { client } = testClient(`http://127.0.0.1:${port}`);
+    const error = await client.createOrganizationPermissionsTokenV2({ name: "n", permissions: ["ViewUsage"] }).catch((caught: unknown) => caught);
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+    expect(error).toBeInstanceOf(LogScaleNetworkError);
+    expect(error).toMatchObject({ mayHaveBeenApplied: true, connectionRefused: false });
+    expect(String(error)).toContain("the outcome is unknown");
+    expect(String(error)).not.toContain("abc~");
+    expect(requests).toBe(1);
   });
 });
