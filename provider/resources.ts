@@ -79,7 +79,9 @@ export interface ViewRef {
   readonly name: string;
 }
 
-const outputNames = ["tokenId", "token", "permissions", "expireAt", "createdAt", "ipFilterId"] as const;
+// tokenId is not among them: it is the resource's id. Each declared output costs the SDK an
+// Output with four promises, each capturing a stack trace, for every token of the program.
+const outputNames = ["token", "permissions", "expireAt", "createdAt", "ipFilterId"] as const;
 const viewOutputNames = ["viewIds", "views", "assetPermissionAssignments"] as const;
 
 /**
@@ -116,8 +118,8 @@ function withSecretOutputs(opts: pulumi.CustomResourceOptions | undefined): pulu
  * make it (same type token, so states written through it stay valid), with a shorter `__provider`.
  */
 export abstract class PermissionsTokenResource extends pulumi.CustomResource {
-  /** The token's id in LogScale. */
-  declare readonly tokenId: pulumi.Output<string>;
+  /** The token's id in LogScale (the resource's id). */
+  readonly tokenId: pulumi.Output<string>;
   /** The credential, `<tokenId>~<secret>`. A Pulumi secret. */
   declare readonly token: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
@@ -131,6 +133,7 @@ export abstract class PermissionsTokenResource extends pulumi.CustomResource {
 
   protected constructor(kind: TokenKindName, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
     super(`pulumi-nodejs:dynamic/logscale:${type}`, name, { ...props, __provider: providerModuleSource(kind) }, withSecretOutputs(opts));
+    this.tokenId = this.id;
   }
 }
 
