@@ -4,10 +4,10 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, organizationTokenMadeByHand, requestLog, type RunningEmulator, startTestEmulator, statusWith, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, organizationTokenMadeByHand, requestLog, statusWith, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile({ reset: true });
 const warnings: string[] = [];
 
 async function provider(kind: "organization" | "view" = "organization"): Promise<TokenProvider> {
@@ -19,14 +19,7 @@ async function provider(kind: "organization" | "view" = "organization"): Promise
 /** Whether LogScale accepts this token string. */
 const authenticates = async (token: string) => (await statusWith(emulator.url, token)) !== 401;
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await control(emulator.url, "POST", "reset");
   warnings.length = 0;
 });
 

@@ -6,10 +6,10 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, graphql, injectFault, requestLog, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, graphql, injectFault, requestLog, setTokenPolicy, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile({ reset: true });
 let officeFilterId: string;
 let otherFilterId: string;
 const day = 86_400_000;
@@ -34,14 +34,7 @@ async function createOrgToken(org: TokenProvider, raw: Record<string, unknown>) 
   return { inputs: checked.inputs, id: created.id, outs: created.outs as TokenOutputs };
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await control(emulator.url, "POST", "reset");
   const store = await control<{ ipFilters: { id: string; name: string }[] }>(emulator.url, "GET", "store");
   officeFilterId = store.ipFilters.find((filter) => filter.name === "office")!.id;
   // A second filter, so that "the program names another filter" has one to name.

@@ -6,11 +6,11 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, graphql, injectFault, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, graphql, injectFault, requestLog, storedTokens } from "../support/emulator";
 import { faultedRequestsLanded } from "../support/wait";
 import { stackConfig } from "./support";
 
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile();
 const warnings: string[] = [];
 /** Progress the provider reports while it works: retries and recoveries. */
 const progress: string[] = [];
@@ -45,12 +45,6 @@ async function providerWith(timeoutMs: number, beforeWait: () => Promise<void> =
   return provider;
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
   await control(emulator.url, "DELETE", "faults");
   await control(emulator.url, "DELETE", "requests");

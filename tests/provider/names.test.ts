@@ -5,10 +5,10 @@
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
 import { unknownValue } from "../../provider/unknown";
-import { adminToken, control, type RunningEmulator, startTestEmulator } from "../support/emulator";
+import { adminToken, control, emulatorPerFile } from "../support/emulator";
 import { stackConfig } from "./support";
 
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile({ reset: true });
 let store: { searchDomains: { id: string; name: string }[]; ipFilters: { id: string; name: string }[] };
 const idOf = (name: string) => store.searchDomains.find((domain) => domain.name === name)!.id;
 
@@ -18,14 +18,7 @@ async function provider(kind: "organization" | "view" = "view"): Promise<TokenPr
   return created;
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await control(emulator.url, "POST", "reset");
   store = await control(emulator.url, "GET", "store");
 });
 

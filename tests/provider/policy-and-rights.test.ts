@@ -4,10 +4,10 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, injectFault, requestLog, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, injectFault, requestLog, setTokenPolicy, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile({ reset: true });
 const warnings: string[] = [];
 
 async function provider(kind: "organization" | "view" | "system" = "organization", token = adminToken): Promise<TokenProvider> {
@@ -18,14 +18,7 @@ async function provider(kind: "organization" | "view" | "system" = "organization
 
 const setPolicy = (changes: Record<string, unknown>) => setTokenPolicy(emulator.url, changes);
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await control(emulator.url, "POST", "reset");
   warnings.length = 0;
 });
 

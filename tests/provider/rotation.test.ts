@@ -5,11 +5,11 @@
  */
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, type RunningEmulator, setTokenPolicy, startTestEmulator } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, setTokenPolicy } from "../support/emulator";
 import { stackConfig } from "./support";
 
 const day = 86_400_000;
-let emulator: RunningEmulator;
+const emulator = emulatorPerFile({ reset: true });
 let offset = 0;
 const warnings: string[] = [];
 
@@ -25,14 +25,7 @@ async function advance(ms: number): Promise<void> {
   await control(emulator.url, "POST", "clock", { offsetMs: offset });
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-});
-afterAll(async () => {
-  await emulator.stop();
-});
 beforeEach(async () => {
-  await control(emulator.url, "POST", "reset");
   offset = 0;
   await advance(0);
   warnings.length = 0;

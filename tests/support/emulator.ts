@@ -15,6 +15,35 @@ export async function startTestEmulator(port = 0): Promise<RunningEmulator> {
   return startEmulator({ adminToken, port });
 }
 
+/**
+ * One emulator for a test file: started before its tests, stopped after them, and with `reset`
+ * set back to its seed before each test. Call it at the top level, above the file's own
+ * beforeEach, which then runs against the reset emulator.
+ */
+export function emulatorPerFile(options: { readonly reset?: boolean } = {}): { readonly url: string } {
+  let running: RunningEmulator | undefined;
+  const url = (): string => {
+    if (running === undefined) throw new Error("the emulator starts in beforeAll: use it in tests and hooks");
+    return running.url;
+  };
+  beforeAll(async () => {
+    running = await startTestEmulator();
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  if (options.reset === true) {
+    beforeEach(async () => {
+      await control(url(), "POST", "reset");
+    });
+  }
+  return {
+    get url() {
+      return url();
+    },
+  };
+}
+
 export async function control<T = unknown>(url: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${url}/_emulator/${path}`, {
     method,
