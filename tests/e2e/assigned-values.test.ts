@@ -5,8 +5,8 @@
  * `preview --refresh` as changed outputs, not as a replacement.
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { adminToken, control, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { adminToken, control, emulatorPerFile, setTokenPolicy, storedTokens } from "../support/emulator";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 
 jest.setTimeout(300_000);
 
@@ -17,19 +17,13 @@ interface Spec {
   expireAt?: number;
 }
 
-let emulator: RunningEmulator;
-let program: Program;
+const emulator = emulatorPerFile();
+const program = programPerFile();
 let officeFilterId: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
   const store = await control<{ ipFilters: { id: string; name: string }[] }>(emulator.url, "GET", "store");
   officeFilterId = store.ipFilters.find((filter) => filter.name === "office")!.id;
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
 });
 
 async function stackOf(name: string, spec: () => Spec): Promise<Stack> {

@@ -3,25 +3,19 @@
  * with a message naming the property, and no mutation may reach LogScale (check() only
  * reads: the policy, and which views and IP filters exist).
  */
-import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 import { viewIdsByName } from "./program";
 
 // 33 previews one after another: a safety net for a stuck run, not a time the suite must meet.
 jest.setTimeout(900_000);
 
-let emulator: RunningEmulator;
-let program: Program;
+const emulator = emulatorPerFile();
+const program = programPerFile();
 let view = "";
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
   view = (await viewIdsByName(emulator.url, adminToken, ["dashboards"]))[0] ?? "";
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
 });
 
 type Kind = "org" | "view" | "system";

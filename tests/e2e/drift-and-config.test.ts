@@ -3,19 +3,17 @@
  * the environment, through the real Pulumi CLI against the emulator.
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { adminToken, control, emulatorPerFile, graphql, requestLog, storedTokens } from "../support/emulator";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 import { quickstartProgram, type Spec, viewIdsByName } from "./program";
 
 jest.setTimeout(180_000);
 
-let emulator: RunningEmulator;
-let program: Program;
+const emulator = emulatorPerFile();
+const program = programPerFile();
 let baseSpec: Spec;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
   baseSpec = {
     orgName: "ci-user-admin",
     orgPermissions: ["ManageUsers", "ViewUsage"],
@@ -24,10 +22,6 @@ beforeAll(async () => {
     viewPermissions: ["ReadAccess"],
     systemPermissions: ["ViewOrganizations"],
   };
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
 });
 
 async function configuredStack(name: string, spec: () => Spec): Promise<Stack> {

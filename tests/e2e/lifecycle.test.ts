@@ -5,14 +5,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
-import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 import { quickstartProgram, type Spec, viewIdsByName } from "./program";
 
 jest.setTimeout(180_000);
 
-let emulator: RunningEmulator;
-let program: Program;
+const emulator = emulatorPerFile();
+const program = programPerFile();
 let stack: Stack;
 let spec: Spec;
 let outputs: OutputMap;
@@ -20,8 +20,6 @@ let outputs: OutputMap;
 const value = (name: string): string => String(outputs[name]?.value);
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
   spec = {
     orgName: "ci-user-admin",
     orgPermissions: ["ManageUsers", "ViewUsage"],
@@ -32,11 +30,6 @@ beforeAll(async () => {
   };
   stack = await program.stack("lifecycle", quickstartProgram(program.logscale, () => spec));
   await configureLogScale(stack, emulator.url, adminToken);
-});
-
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
 });
 
 async function authenticates(token: string): Promise<boolean> {

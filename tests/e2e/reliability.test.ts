@@ -4,27 +4,18 @@
  * secret.
  */
 import type { Stack } from "@pulumi/pulumi/automation";
-import { adminToken, control, injectFault, type RunningEmulator, setTokenPolicy, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, injectFault, setTokenPolicy, storedTokens } from "../support/emulator";
 import { sharedClock } from "../support/provider-clock";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 
 jest.setTimeout(240_000);
 
-let emulator: RunningEmulator;
-let program: Program;
+const emulator = emulatorPerFile();
+const program = programPerFile();
 /** Everything the engine printed, and every secret it must not have printed. */
 const printed: string[] = [];
 const secrets = new Set<string>([adminToken]);
 const collect = (text: string) => printed.push(text);
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
-});
 
 interface Declared {
   ciPermissions: string[];

@@ -8,24 +8,15 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { adminToken, control, organizationTokenMadeByHand, requestLog, type RunningEmulator, startTestEmulator, statusWith, storedTokens } from "../support/emulator";
+import { adminToken, control, emulatorPerFile, organizationTokenMadeByHand, requestLog, statusWith, storedTokens } from "../support/emulator";
 import { sharedClock } from "../support/provider-clock";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 
 jest.setTimeout(300_000);
 
 const day = 86_400_000;
-let emulator: RunningEmulator;
-let program: Program;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
-});
+const emulator = emulatorPerFile();
+const program = programPerFile();
 
 async function stackOf(name: string, declare: () => Record<string, unknown>, env: Record<string, string> = {}): Promise<Stack> {
   const stack = await program.stack(name, async () => declare(), env);

@@ -4,22 +4,13 @@
  * the property, with nothing reaching LogScale but reads.
  */
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
-import { adminToken, control, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
+import { configureLogScale, programPerFile } from "../support/pulumi";
 
 jest.setTimeout(600_000);
 
-let emulator: RunningEmulator;
-let program: Program;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  program = createProgram();
-});
-afterAll(async () => {
-  program.remove();
-  await emulator.stop();
-});
+const emulator = emulatorPerFile();
+const program = programPerFile();
 
 async function stackOf(name: string, args: () => Record<string, unknown>): Promise<Stack> {
   const stack = await program.stack(name, async () => {

@@ -33,6 +33,36 @@ export function requirePulumiCli(): void {
 }
 
 /** A program directory with its own state backend and Pulumi home. */
+/**
+ * One program folder for a test file, made before its tests and removed after them. Call it at
+ * the top level, above the file's own beforeAll, which can then use it.
+ */
+export function programPerFile(): Omit<Program, "remove"> {
+  let created: Program | undefined;
+  const current = (): Program => {
+    if (created === undefined) throw new Error("the program is made in beforeAll: use it in tests and hooks");
+    return created;
+  };
+  beforeAll(() => {
+    created = createProgram();
+  });
+  afterAll(() => {
+    created?.remove();
+  });
+  return {
+    get dir() {
+      return current().dir;
+    },
+    get logscale() {
+      return current().logscale;
+    },
+    get backendDir() {
+      return current().backendDir;
+    },
+    stack: (name, program, env) => current().stack(name, program, env),
+  };
+}
+
 export function createProgram(consumer: Consumer = createConsumer()): Program {
   requirePulumiCli();
   const scratch = mkdtempSync(path.join(tmpdir(), "logscale-e2e-"));
