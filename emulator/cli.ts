@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEFAULT_ADMIN_TOKEN, startEmulator } from "./index";
 
-const USAGE = `Usage: logscale-emulator [--port N] [--host H] [--admin-token T] [--state FILE] [--seed FILE]
+const USAGE = `Usage: logscale-emulator [--port N] [--host H] [--admin-token T] [--state FILE] [--seed FILE] [--cluster-id ID]
 
   --port N          port to listen on (default 8080; 0 picks a free port)
   --host H          address to bind (default 127.0.0.1)
@@ -12,6 +12,8 @@ const USAGE = `Usage: logscale-emulator [--port N] [--host H] [--admin-token T] 
   --state FILE      keep state in FILE (loaded if present, rewritten on every change)
   --seed FILE       JSON seed (organization, repositories, views, ipFilters,
                     tokenSecurityPolicies) used when there is no state yet and on reset
+  --cluster-id ID   what meta { clusterId } answers (default: the state file's, else a
+                    random one: each emulator is a cluster of its own)
 `;
 
 function usageError(message: string): never {
@@ -19,7 +21,7 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-function parseCommandLine(): { port: number; host: string; adminToken?: string; statePath?: string; seedPath?: string } {
+function parseCommandLine(): { port: number; host: string; adminToken?: string; statePath?: string; seedPath?: string; clusterId?: string } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -30,6 +32,7 @@ function parseCommandLine(): { port: number; host: string; adminToken?: string; 
         "admin-token": { type: "string" },
         state: { type: "string" },
         seed: { type: "string" },
+        "cluster-id": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -48,12 +51,15 @@ function parseCommandLine(): { port: number; host: string; adminToken?: string; 
   if (adminToken !== undefined && (adminToken === "" || /\s/.test(adminToken))) {
     usageError("the admin token must be non-empty and contain no whitespace");
   }
+  const clusterId = values["cluster-id"];
+  if (clusterId !== undefined && (clusterId === "" || /\s/.test(clusterId))) usageError("the cluster id must be non-empty and contain no whitespace");
   return {
     port: Number(portText),
     host: values.host ?? "127.0.0.1",
     ...(adminToken !== undefined ? { adminToken } : {}),
     ...(values.state !== undefined ? { statePath: values.state } : {}),
     ...(values.seed !== undefined ? { seedPath: values.seed } : {}),
+    ...(clusterId !== undefined ? { clusterId } : {}),
   };
 }
 
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
     ...(args.adminToken !== undefined ? { adminToken: args.adminToken } : {}),
     ...(args.statePath !== undefined ? { statePath: args.statePath } : {}),
     ...(seed !== undefined ? { seed } : {}),
+    ...(args.clusterId !== undefined ? { clusterId: args.clusterId } : {}),
   });
   process.stdout.write(`LogScale emulator listening on ${emulator.url}\n`);
 

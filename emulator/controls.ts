@@ -69,6 +69,7 @@ function dumpStore(store: Store, tokens: TokenService, clock: Clock): unknown {
   const state = store.state;
   return {
     now: clock.now(),
+    clusterId: state.clusterId,
     organization: state.organization,
     tokenSecurityPolicies: state.tokenSecurityPolicies,
     searchDomains: state.searchDomains,

@@ -33,12 +33,19 @@ export interface EmulatorOptions {
   /** Status for documents that fail to parse or validate (real LogScale's choice is unknown). */
   validationErrorStatus?: number;
   expiredTokenVisibilityMs?: number;
+  /**
+   * What `meta { clusterId }` answers. Default: the state file's, else a random one, so two
+   * emulators are two clusters and one restarted on its state file is the same cluster.
+   */
+  clusterId?: string;
 }
 
 export interface RunningEmulator {
   /** http://host:port, no trailing slash. */
   url: string;
   adminToken: string;
+  /** What `meta { clusterId }` answers. */
+  clusterId: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +58,7 @@ const optionsSchema = z
     seed: z.unknown().optional(),
     validationErrorStatus: z.number().int().min(200).max(599).default(200),
     expiredTokenVisibilityMs: z.number().int().nonnegative().default(DEFAULT_EXPIRED_TOKEN_VISIBILITY_MS),
+    clusterId: z.string().min(1).refine((id) => !/\s/.test(id), "must not contain whitespace").optional(),
   })
   .strict();
 
@@ -64,7 +72,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (!parsed.success) throw new Error(`invalid emulator options: ${z.prettifyError(parsed.error)}`);
   const opts = parsed.data;
 
-  const store = new Store(parseSeed(opts.seed ?? DEFAULT_SEED), opts.statePath);
+  const store = new Store(parseSeed(opts.seed ?? DEFAULT_SEED), opts.statePath, opts.clusterId);
   const clock = new Clock();
   const tokens = new TokenService(store, clock, opts.expiredTokenVisibilityMs);
   const ipFilters = new IpFilterService(store);
@@ -101,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${urlHost(opts.host)}:${address.port}`,
     adminToken: opts.adminToken,
+    clusterId: store.state.clusterId,
     stop: () => {
       stopping ??= new Promise<void>((resolve) => {
         shutdown.abort();

@@ -89,6 +89,8 @@ export type StoredToken = z.infer<typeof storedTokenSchema>;
 export const stateSchema = z
   .object({
     version: z.literal(1),
+    /** Which LogScale cluster this is (`meta { clusterId }`): the same for as long as the state lives. */
+    clusterId: nonEmpty,
     organization: organizationSchema,
     tokenSecurityPolicies: tokenSecurityPoliciesSchema,
     searchDomains: z.array(searchDomainSchema),
@@ -97,6 +99,9 @@ export const stateSchema = z
   })
   .strict();
 export type State = z.infer<typeof stateSchema>;
+
+/** A state file as read from disk: files written before the cluster id existed have none. */
+export const storedStateSchema = stateSchema.extend({ clusterId: nonEmpty.optional() });
 
 /** Human label per kind, used in error messages. */
 export const KIND_LABEL: Readonly<Record<TokenKind, string>> = {

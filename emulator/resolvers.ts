@@ -225,6 +225,8 @@ export function createRootValue(deps: ResolverDeps): Record<string, RootResolver
       return store.state.searchDomains.filter((d) => canSeeSearchDomain(caller, d)).map(presentSearchDomain);
     },
     organization: (_args, context) => presentOrganization(callerOf(context)),
+    // Any authenticated caller may ask which cluster this is; the emulator ignores `url`.
+    meta: () => ({ clusterId: store.state.clusterId }),
 
     // ---- token creation ----
     createOrganizationPermissionsToken: (args, context) => {

@@ -34,6 +34,7 @@ type Query {
   searchDomains(includeHidden: Boolean): [SearchDomain!]!
   repository(name: String!, includeHidden: Boolean): Repository!
   organization: Organization!
+  meta(url: String): HumioMetadata!
 }
 
 type Mutation {
@@ -260,6 +261,10 @@ type Organization {
   id: String!
   name: String!
   configs: OrganizationConfigs!
+}
+
+type HumioMetadata {
+  clusterId: String!
 }
 
 type OrganizationConfigs {

@@ -97,7 +97,7 @@ export function parseSeed(input: unknown): ParsedSeed {
   return seedSchema.parse(input);
 }
 
-export function stateFromSeed(seed: ParsedSeed): State {
+export function stateFromSeed(seed: ParsedSeed, clusterId: string): State {
   const searchDomains: SearchDomainRecord[] = [
     ...seed.repositories.map((r): SearchDomainRecord => ({
       __typename: "Repository",
@@ -118,6 +118,7 @@ export function stateFromSeed(seed: ParsedSeed): State {
   ];
   return {
     version: 1,
+    clusterId,
     organization: { ...seed.organization },
     tokenSecurityPolicies: { ...DEFAULT_POLICIES, ...seed.tokenSecurityPolicies },
     searchDomains,

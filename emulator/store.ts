@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { stateSchema, type State } from "./model";
+import { type State, storedStateSchema } from "./model";
+import { randomAlphanumeric } from "./secrets";
 import { stateFromSeed, type ParsedSeed } from "./seed";
+
+/** Cluster ids are opaque strings to clients; 24 characters like the emulator's other ids. */
+export function newClusterId(): string {
+  return randomAlphanumeric(24);
+}
 
 /**
  * The emulator's whole world, in memory, optionally mirrored to a JSON state file.
@@ -12,11 +18,19 @@ import { stateFromSeed, type ParsedSeed } from "./seed";
 export class Store {
   private current: State;
 
+  /**
+   * `clusterId`: which cluster this emulator is. Given, it wins; otherwise the state file's, so an
+   * emulator restarted on its state is the same cluster; otherwise a new one, so two emulators are
+   * two clusters, as two LogScale installations are.
+   */
   constructor(
     private readonly seed: ParsedSeed,
     private readonly statePath?: string,
+    clusterId?: string,
   ) {
-    this.current = statePath !== undefined && existsSync(statePath) ? loadState(statePath) : stateFromSeed(seed);
+    const loaded = statePath !== undefined && existsSync(statePath) ? loadState(statePath) : undefined;
+    const cluster = clusterId ?? loaded?.clusterId ?? newClusterId();
+    this.current = loaded ? { ...loaded, clusterId: cluster } : stateFromSeed(seed, cluster);
     this.persist();
   }
 
@@ -30,8 +44,9 @@ export class Store {
     return result;
   }
 
+  /** Back to the seed, on the same cluster. */
   reset(): void {
-    this.current = stateFromSeed(this.seed);
+    this.current = stateFromSeed(this.seed, this.current.clusterId);
     this.persist();
   }
 
@@ -45,14 +60,14 @@ export class Store {
   }
 }
 
-function loadState(path: string): State {
+function loadState(path: string): Omit<State, "clusterId"> & { clusterId?: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new Error(`state file ${path} is not readable JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const parsed = stateSchema.safeParse(raw);
+  const parsed = storedStateSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`state file ${path} is not a valid emulator state: ${parsed.error.message}`);
   }

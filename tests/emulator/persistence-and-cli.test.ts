@@ -101,6 +101,60 @@ describe("emulator state file", () => {
   });
 });
 
+describe("which cluster an emulator is (meta { clusterId })", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "logscale-emulator-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const clusterOf = async (url: string) => (await ok<{ meta: { clusterId: string } }>(url, ADMIN_TOKEN, "{ meta { clusterId } }")).meta.clusterId;
+
+  it("two emulators are two clusters; a reset keeps the cluster", async () => {
+    const [one, two] = await Promise.all([startTestEmulator(), startTestEmulator()]);
+    try {
+      const [first, second] = [await clusterOf(one.url), await clusterOf(two.url)];
+      expect(first).toMatch(/^[A-Za-z0-9]{24}$/);
+      expect(second).not.toBe(first);
+      await fetch(`${one.url}/_emulator/reset`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(await clusterOf(one.url)).toBe(first);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
+  });
+
+  it("restarted on its state file it is the same cluster, a state file from before cluster ids included; a given id wins", async () => {
+    const statePath = path.join(dir, "state.json");
+    const original = await startTestEmulator({ statePath });
+    const clusterId = await clusterOf(original.url);
+    await original.stop();
+    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ clusterId });
+    const restarted = await startTestEmulator({ statePath });
+    expect(await clusterOf(restarted.url)).toBe(clusterId);
+    await restarted.stop();
+
+    const { clusterId: _dropped, ...older } = JSON.parse(readFileSync(statePath, "utf8")) as Record<string, unknown>;
+    writeFileSync(statePath, JSON.stringify(older));
+    const upgraded = await startTestEmulator({ statePath });
+    const assigned = await clusterOf(upgraded.url);
+    expect(assigned).not.toBe(clusterId);
+    await upgraded.stop();
+    const again = await startTestEmulator({ statePath });
+    expect(await clusterOf(again.url)).toBe(assigned);
+    await again.stop();
+
+    const named = await startTestEmulator({ statePath, clusterId: "named-cluster" });
+    try {
+      expect(named.clusterId).toBe("named-cluster");
+      expect(await clusterOf(named.url)).toBe("named-cluster");
+    } finally {
+      await named.stop();
+    }
+  });
+});
+
 describe("logscale-emulator CLI", () => {
   const tsNode = require.resolve("ts-node/dist/bin.js");
 
@@ -137,7 +191,7 @@ describe("logscale-emulator CLI", () => {
   }
 
   it("prints one line with the URL, serves the API with the given admin token, and exits 0 on SIGTERM", async () => {
-    const child = spawnCli(["--port", "0", "--admin-token", "cli-admin-token"]);
+    const child = spawnCli(["--port", "0", "--admin-token", "cli-admin-token", "--cluster-id", "cli-cluster"]);
     const stderr = collect(child.stderr);
     const exit = exited(child);
     try {
@@ -145,7 +199,10 @@ describe("logscale-emulator CLI", () => {
       const match = /^LogScale emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
       expect(match).not.toBeNull();
       const url = match?.[1] ?? "";
-      expect(await ok(url, "cli-admin-token", "{ organization { name } }")).toEqual({ organization: { name: "emulator" } });
+      expect(await ok(url, "cli-admin-token", "{ organization { name } meta { clusterId } }")).toEqual({
+        organization: { name: "emulator" },
+        meta: { clusterId: "cli-cluster" },
+      });
       expect(await authenticates(url, "emulator-admin-token")).toBe(false);
     } finally {
       child.kill("SIGTERM");
