@@ -8,7 +8,7 @@ import { defaultCredentialSource, LogScaleGraphQLError } from "./errors";
 import * as documents from "./graphql/documents";
 import { type ClientEvent, executeOperation, type ExecutorSettings, type Operation } from "./graphql/executor";
 import * as responses from "./graphql/responses";
-import type { CreatedToken, IpFilter, OrganizationTokenPolicies, SearchDomainRef, TokenMetadata, TokenPage, TokenType } from "./graphql/responses";
+import type { CreatedToken, IpFilter, OrganizationTokenPolicies, SearchDomainRef, TokenHome, TokenMetadata, TokenPage, TokenType } from "./graphql/responses";
 import { createAgent } from "./http/transport";
 import { type RetryOptions, retryPolicy } from "./http/retry";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
@@ -21,6 +21,7 @@ export type {
   OrganizationTokenPolicies,
   SearchDomainRef,
   TokenMetadata,
+  TokenHome,
   TokenPage,
   TokenSecurityPolicies,
   TokenType,
@@ -104,6 +105,7 @@ const operations = {
   searchDomains: op("SearchDomains", documents.searchDomains, "query", responses.searchDomainsData),
   ipFilters: op("IpFilters", documents.ipFilters, "query", responses.ipFiltersData),
   tokenSecurityPolicies: op("TokenSecurityPolicies", documents.tokenSecurityPolicies, "query", responses.tokenSecurityPoliciesData),
+  home: op("Home", documents.home, "query", responses.homeData),
 };
 
 function op<TData>(name: string, document: string, safety: Operation<TData>["safety"], data: z.ZodType<TData>): Operation<TData> {
@@ -280,6 +282,11 @@ export class LogScaleClient {
 
   async tokenSecurityPolicies(): Promise<OrganizationTokenPolicies> {
     return this.run(operations.tokenSecurityPolicies, {});
+  }
+
+  /** The cluster and organization this client's URL and API token lead to. */
+  async home(): Promise<TokenHome> {
+    return this.run(operations.home, {});
   }
 
   private run<TData>(operation: Operation<TData>, variables: Readonly<Record<string, unknown>>): Promise<TData> {

@@ -158,6 +158,17 @@ export const tokenSecurityPolicies = /* GraphQL */ `
   }
 `;
 
+/**
+ * Where the API token leads: the cluster (`meta.clusterId`, Long-term) and the organization.
+ * A token lives there; another URL that answers the same is the same home.
+ */
+export const home = /* GraphQL */ `
+  query Home {
+    meta { clusterId }
+    organization { id }
+  }
+`;
+
 /** All documents by operation name, for tests that validate them against the schema. */
 export const allDocuments: Readonly<Record<string, string>> = {
   createOrganizationPermissionsTokenV2,
@@ -174,4 +185,5 @@ export const allDocuments: Readonly<Record<string, string>> = {
   searchDomains,
   ipFilters,
   tokenSecurityPolicies,
+  home,
 };

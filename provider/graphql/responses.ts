@@ -188,3 +188,12 @@ export const tokenSecurityPoliciesData = z
       policies: data.organization.configs.tokens,
     }),
   );
+
+/** Where a token lives: which LogScale cluster, and which organization in it. */
+export interface TokenHome {
+  readonly clusterId: string;
+  readonly organizationId: string;
+}
+export const homeData = z
+  .object({ meta: z.object({ clusterId: z.string().min(1) }), organization: z.object({ id: z.string().min(1) }) })
+  .transform((data): TokenHome => ({ clusterId: data.meta.clusterId, organizationId: data.organization.id }));

@@ -135,6 +135,14 @@ describe("reading tokens", () => {
     expect(organizationName).toEqual(expect.any(String));
     expect(policies).toMatchObject({ organizationPermissionTokensEnabled: true, viewPermissionTokensEnabled: true });
   });
+
+  it("home: the cluster and organization the URL and API token lead to, in one request", async () => {
+    const { organizationId } = await client.tokenSecurityPolicies();
+    await control(emulator.url, "DELETE", "requests");
+    const store = await control<{ clusterId: string }>(emulator.url, "GET", "store");
+    expect(await client.home()).toEqual({ clusterId: store.clusterId, organizationId });
+    expect((await requestLog(emulator.url)).map((entry) => entry.operationName)).toEqual(["Home"]);
+  });
 });
 
 describe("delete and rotate", () => {

@@ -145,7 +145,7 @@ describe("which cluster an emulator is (meta { clusterId })", () => {
     expect(await clusterOf(again.url)).toBe(assigned);
     await again.stop();
 
-    const named = await startTestEmulator({ statePath, clusterId: "named-cluster" });
+    const named = await startEmulator({ adminToken: ADMIN_TOKEN, statePath, clusterId: "named-cluster" });
     try {
       expect(named.clusterId).toBe("named-cluster");
       expect(await clusterOf(named.url)).toBe("named-cluster");
