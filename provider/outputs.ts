@@ -3,7 +3,7 @@
  * delete() receive only these, so they carry everything needed later: the secret (which
  * LogScale never shows again), create-only inputs, and a per-resource connection.
  */
-import type { TokenMetadata } from "./client";
+import type { TokenHome, TokenMetadata } from "./client";
 import type { ConnectionInput } from "./config";
 import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
 
@@ -40,6 +40,11 @@ export interface TokenOutputs {
   readonly connection?: ConnectionInput;
   /** Absent in states written by versions before it existed: then the reported values stand in. */
   readonly requested?: RequestedValues;
+  /**
+   * The cluster and organization the token lives in. Absent in states written before it existed
+   * (a refresh records it) and when LogScale would not say.
+   */
+  readonly home?: TokenHome;
 }
 
 /** What the server does not report, carried from the inputs or the previous state. */
@@ -48,6 +53,7 @@ export interface CarriedOutputs {
   readonly assetPermissionAssignments?: readonly AssetPermissionAssignmentInput[] | undefined;
   readonly connection?: ConnectionInput | undefined;
   readonly requested: RequestedValues;
+  readonly home?: TokenHome | null | undefined;
 }
 
 export function outputsFrom(metadata: TokenMetadata, carried: CarriedOutputs): TokenOutputs {
@@ -65,6 +71,7 @@ export function outputsFrom(metadata: TokenMetadata, carried: CarriedOutputs): T
     ...(carried.assetPermissionAssignments ? { assetPermissionAssignments: carried.assetPermissionAssignments } : {}),
     ...(carried.connection ? { connection: carried.connection } : {}),
     requested: carried.requested,
+    ...(carried.home ? { home: { clusterId: carried.home.clusterId, organizationId: carried.home.organizationId } } : {}),
   };
 }
 

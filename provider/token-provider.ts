@@ -19,9 +19,11 @@ import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
 import { Connections } from "./connections";
+import { type Destination, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef, movingWarning } from "./homes";
 import { creationProblem, permissionUpdatesForbidden } from "./policies";
 import { createOnce } from "./safe-create";
-import { isUnknown } from "./unknown";
+import { containsUnknown, isUnknown } from "./unknown";
+import { displayUrl } from "./redact";
 
 /** For tests: client settings (short timeouts), the clock, where warnings go. */
 export interface TokenProviderOptions {
@@ -131,6 +133,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       ...requestedIn(olds),
     };
     const replaces: string[] = replacingProperties.filter((property) => !sameValue(asked[property], news[property]));
+    if (await this.leavesHome(olds, news)) replaces.push("connection");
     const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
     if (replaces.length === 0 && this.dueForRotation(olds, news.rotateBeforeExpiry)) {
       replaces.push("rotateBeforeExpiry");
@@ -166,6 +169,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (inputs.expireAt !== undefined && inputs.expireAt <= this.now()) {
       throw new Error(`Could not ${action}: its expireAt ${new Date(inputs.expireAt).toISOString()} has passed. Set expireAt to a future date.`);
     }
+    // Asked before the create: a failure after it would lose a token LogScale made.
+    const home = await this.explain(action, () => this.connections.homes.read(client));
     const expireAt = this.expiryOf(inputs, this.now());
     const createOnceMore = () =>
       this.kind.create(client, {
@@ -191,6 +196,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         assetPermissionAssignments: inputs.assetPermissionAssignments,
         connection: inputs.connection,
         requested: requestedFrom(inputs),
+        home,
       }),
     };
   }
@@ -198,6 +204,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** Takes over an existing token (check() made sure it is the one the program describes). */
   private async adopt(client: LogScaleClient, id: string, inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
     const action = `adopt ${this.kind.label} '${inputs.name}' (${id})`;
+    const home = await this.explain(action, () => this.connections.homes.read(client));
     const existing = await this.explain(action, () => client.getToken(id));
     if (existing === undefined || !this.kind.owns(existing)) throw new Error(`Could not ${action}: LogScale has no such ${this.kind.label}.`);
     if (!this.samePermissions(existing.permissions, inputs.permissions)) {
@@ -218,13 +225,18 @@ export class TokenProvider implements dynamic.ResourceProvider {
         assetPermissionAssignments: inputs.assetPermissionAssignments,
         connection: inputs.connection,
         requested: requestedFrom(inputs),
+        home,
       }),
     };
   }
 
   async read(id: string, props: TokenOutputs): Promise<dynamic.ReadResult<TokenOutputs>> {
     const client = this.client(props.connection);
-    const token = await this.explain(`read ${this.kind.label} '${props.name}' (${id})`, () => client.getToken(id));
+    const action = `read ${this.kind.label} '${props.name}' (${id})`;
+    // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
+    const home = await this.explain(action, () => this.connections.homes.read(client));
+    this.assertAtHome("refresh", id, props, home);
+    const token = await this.explain(action, () => client.getToken(id));
     if (token === undefined || !this.kind.owns(token)) {
       // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
       // diff (with what to do) instead of as a create that check() would refuse for its past date.
@@ -236,6 +248,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
       assetPermissionAssignments: props.assetPermissionAssignments,
       connection: props.connection,
       requested: requestedIn(props),
+      // States from before homes were recorded gain it here.
+      home: home ?? props.home,
     });
     return { id, props: outputs, inputs: inputsFrom(outputs) as unknown as TokenOutputs };
   }
@@ -257,12 +271,15 @@ export class TokenProvider implements dynamic.ResourceProvider {
         `The ${this.kind.label} '${olds.name}' (${id}) no longer exists in LogScale. Run 'pulumi refresh' (or 'pulumi up --refresh') to create it again.`,
       );
     }
+    // A token found there lives there: a state from before homes were recorded gains it.
+    const home = olds.home ?? (await this.explain(`read back ${this.kind.label} '${olds.name}' (${id})`, () => this.connections.homes.read(client)));
     return {
       outs: outputsFrom(token, {
         token: olds.token,
         assetPermissionAssignments: olds.assetPermissionAssignments,
         connection: news.connection,
         requested: requestedFrom(news),
+        home,
       }),
     };
   }
@@ -270,6 +287,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   async delete(id: string, props: TokenOutputs): Promise<void> {
     const client = this.client(props.connection);
     const action = `delete ${this.kind.label} '${props.name}' (${id})`;
+    if (props.home !== undefined) this.assertAtHome("delete", id, props, await this.explain(action, () => this.connections.homes.read(client)));
     let deleted: boolean;
     try {
       deleted = await during(action, () => client.deleteToken(id));
@@ -324,6 +342,38 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const known = await this.connections.ipFilters.read(client);
     if (!known || known.some((filter) => filter.id === ipFilterId)) return undefined;
     return { property: "ipFilterId", reason: `ipFilterId '${ipFilterId}' is not the id of an IP filter of the organization. ${knownList(known)}` };
+  }
+
+  /**
+   * Whether the token must be replaced because the program's connection now leads to another
+   * cluster or organization than the one it lives in. Throws when it does and nothing in the
+   * state can reach the old home to delete the old token there. Unknown connections (preview)
+   * and states without a recorded home are taken as they are.
+   */
+  private async leavesHome(olds: TokenOutputs, news: TokenInputs): Promise<boolean> {
+    if (olds.home === undefined || containsUnknown(news.connection)) return false;
+    const action = `check where ${this.kind.label} '${olds.name}' (${olds.tokenId}) lives`;
+    const client = this.client(news.connection);
+    const now = await this.explain(action, () => this.connections.homes.read(client));
+    if (now === null || sameHome(now, olds.home)) return false;
+    const token: TokenRef = { label: this.kind.label, name: olds.name, id: olds.tokenId };
+    const destination = this.destination(news.connection, now);
+    const oldClient = this.client(olds.connection);
+    const reached = oldClient === client ? now : await this.explain(action, () => this.connections.homes.read(oldClient));
+    if (reached !== null && !sameHome(reached, olds.home)) throw new Error(strandedPlanMessage(token, olds.home, destination, olds.connection !== undefined));
+    this.warn(movingWarning(token, olds.home, destination));
+    return true;
+  }
+
+  /** Refuses to act on a LogScale other than the one the token lives in. */
+  private assertAtHome(step: "refresh" | "delete", id: string, props: TokenOutputs, home: TokenHome | null): void {
+    if (props.home === undefined || home === null || sameHome(home, props.home)) return;
+    throw new Error(strandedStepMessage(step, { label: this.kind.label, name: props.name, id }, props.home, this.destination(props.connection, home)));
+  }
+
+  private destination(override: ConnectionInput | undefined, home: TokenHome): Destination {
+    const settings = this.connection(override);
+    return { home, source: settings.urlSource, url: displayUrl(settings.url) };
   }
 
   private samePermissions(current: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
