@@ -4,12 +4,17 @@
  * the second. Through create, an in-place permission update, a refresh that sees a change made
  * on the second behind Pulumi's back, and destroy, the token lives on the second alone and the
  * first is never asked to change anything. The steps build on each other.
+ *
+ * Then a token never loses its home: the two emulators are two clusters (each reports a cluster
+ * id of its own). Another address for the first changes nothing; a connection moved to the
+ * second replaces the token there and leaves nothing at the first; a stack config moved to the
+ * second stops the preview with what to do.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import type { OrganizationPermission } from "../../provider";
-import { adminToken, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
 
 jest.setTimeout(180_000);
@@ -147,5 +152,120 @@ describe("a token on the LogScale its connection names, not the stack's", () => 
     const everything = printed.join("\n");
     expect(everything.includes(connectionToken)).toBe(false);
     expect(everything.includes(connectionToken.split("~")[1] ?? connectionToken)).toBe(false);
+  });
+});
+
+describe("a token never loses its home", () => {
+  let moving: Stack;
+  /** Where the program's connection points: the first emulator, by one address or another, then the second. */
+  let connectionUrl = "";
+  const names = async (emulator: RunningEmulator) =>
+    (await storedTokens(emulator.url)).filter((token) => token.name.startsWith("home-")).map((token) => `${token.name} ${token.id}`);
+  const clusterOf = async (emulator: RunningEmulator) => (await control<{ clusterId: string }>(emulator.url, "GET", "store")).clusterId;
+  const mutations = async (emulator: RunningEmulator) =>
+    (await requestLog(emulator.url)).map((entry) => entry.operationName ?? "").filter((name) => /^(Create|Update|Delete|Rotate)/.test(name));
+  const clearLogs = () => Promise.all([first, second].map((emulator) => control(emulator.url, "DELETE", "requests")));
+  let movingId = "";
+  let configuredId = "";
+
+  async function homes(): Promise<Record<string, unknown>> {
+    const deployment = (await moving.exportStack()).deployment as { resources: { urn: string; outputs?: Record<string, unknown> }[] };
+    return Object.fromEntries(deployment.resources.filter((resource) => resource.outputs?.["home"]).map((resource) => [resource.urn.split("::").pop(), resource.outputs?.["home"]]));
+  }
+
+  beforeAll(async () => {
+    connectionUrl = first.url;
+    const { logscale } = program;
+    moving = await program.stack("home", async () => {
+      const movingToken = new logscale.OrgPermissionsToken("moving", {
+        name: "home-moving",
+        permissions: ["ViewUsage"],
+        connection: { url: connectionUrl, token: adminToken },
+      });
+      const configured = new logscale.OrgPermissionsToken("configured", { name: "home-configured", permissions: ["ViewUsage"] });
+      return { movingId: movingToken.tokenId, configuredId: configured.tokenId };
+    });
+    await configureLogScale(moving, first.url, adminToken);
+  });
+
+  it("1. up makes both tokens in the first LogScale and records its home", async () => {
+    expect(await clusterOf(first)).not.toBe(await clusterOf(second));
+    const up = await moving.up();
+    said(up);
+    expect(up.summary.resourceChanges).toEqual({ create: 3 });
+    movingId = String(up.outputs["movingId"]?.value);
+    configuredId = String(up.outputs["configuredId"]?.value);
+    expect((await names(first)).sort()).toEqual([`home-configured ${configuredId}`, `home-moving ${movingId}`]);
+    const organizationId = "Qm3Ht8LwZ2pXa6RyN0cVb4Ks";
+    expect(await homes()).toEqual({
+      moving: { clusterId: await clusterOf(first), organizationId },
+      configured: { clusterId: await clusterOf(first), organizationId },
+    });
+  });
+
+  it("2. another address for the first LogScale: the connection is stored, nothing in LogScale changes", async () => {
+    connectionUrl = first.url.replace("127.0.0.1", "localhost");
+    await clearLogs();
+    const preview = await moving.preview();
+    said(preview);
+    expect(preview.changeSummary).toEqual({ same: 2, update: 1 });
+    const up = await moving.up();
+    said(up);
+    expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect(up.outputs["movingId"]?.value).toBe(movingId);
+    expect(await mutations(first)).toEqual([]);
+    expect(await names(second)).toEqual([]);
+  });
+
+  it("3. a connection to the second LogScale: the preview plans a replacement and says why; up leaves the token there alone", async () => {
+    connectionUrl = second.url;
+    const [firstCluster, secondCluster] = [await clusterOf(first), await clusterOf(second)];
+    const preview = await moving.preview({ diff: true });
+    said(preview);
+    expect(preview.changeSummary).toEqual({ same: 2, replace: 1 });
+    // The dynamic-provider plugin's warnings reach the CLI's stderr (an info#err diagnostic).
+    const why = `${preview.stdout}\n${preview.stderr}`.replace(/\s+/g, " ");
+    expect(why).toContain(`The organization permissions token 'home-moving' (${movingId}) lives in LogScale cluster ${firstCluster}`);
+    expect(why).toContain(`the resource's connection.url (${second.url}/) now leads to cluster ${secondCluster}`);
+    expect(why).toContain("it will be replaced");
+
+    await clearLogs();
+    const up = await moving.up();
+    said(up);
+    expect(up.summary.resourceChanges).toEqual({ same: 2, replace: 1 });
+    const newId = String(up.outputs["movingId"]?.value);
+    expect(newId).not.toBe(movingId);
+    expect(await names(second)).toEqual([`home-moving ${newId}`]);
+    // Nothing left at the first but the token the stack config made there.
+    expect(await names(first)).toEqual([`home-configured ${configuredId}`]);
+    expect(await mutations(first)).toEqual(["DeleteToken"]);
+    expect(await mutations(second)).toEqual(["CreateOrganizationPermissionsTokenV2"]);
+    expect((await homes())["moving"]).toMatchObject({ clusterId: secondCluster });
+    movingId = newId;
+  });
+
+  it("4. a stack config that now leads to the second fails the preview, naming the token, both homes and what to do", async () => {
+    const [firstCluster, secondCluster] = [await clusterOf(first), await clusterOf(second)];
+    await configureLogScale(moving, second.url, adminToken);
+    await clearLogs();
+    const failure = await moving.preview().catch((error: unknown) => error);
+    const message = String(failure).replace(/\s+/g, " ");
+    expect(message).toContain(`The organization permissions token 'home-configured' (${configuredId}) lives in LogScale cluster ${firstCluster}`);
+    expect(message).toContain(`stack config 'logscale:url' (${second.url}/) now leads to cluster ${secondCluster}`);
+    expect(message).toContain("pulumi state delete <URN>");
+    expect(await mutations(first)).toEqual([]);
+    expect(await mutations(second)).toEqual([]);
+    await configureLogScale(moving, first.url, adminToken);
+    const preview = await moving.preview();
+    said(preview);
+    expect(preview.changeSummary).toEqual({ same: 3 });
+  });
+
+  it("5. destroy deletes each token in its own LogScale", async () => {
+    const destroy = await moving.destroy();
+    said(destroy);
+    expect(destroy.summary.resourceChanges).toEqual({ delete: 3 });
+    expect(await names(first)).toEqual([]);
+    expect(await names(second)).toEqual([]);
   });
 });
