@@ -36,9 +36,15 @@ export interface Destination {
   readonly url: string;
 }
 
-const stateDeleteAdvice =
-  "or delete the token in its own LogScale by hand and forget it with `pulumi state delete <URN>` (`pulumi stack --show-urns` lists the URNs); " +
-  "the next `pulumi up` then creates it anew where the program points";
+/** The way out that always exists; `cluster`: where the token lives. */
+function forgetIt(cluster: string): string {
+  return (
+    `forget it: delete the token in ${cluster} by hand, then \`pulumi state delete <URN>\` (\`pulumi stack --show-urns\` lists the URNs); ` +
+    `the next \`pulumi up\` creates it where the program points`
+  );
+}
+
+const options = (choices: readonly string[]): string => `Do one of:\n${choices.map((choice) => `  - ${choice};`).join("\n")}`;
 
 /** Said at preview when the program's connection leads elsewhere and the old home is still reachable. */
 export function movingWarning(token: TokenRef, from: TokenHome, to: Destination): string {
@@ -55,18 +61,20 @@ export function movingWarning(token: TokenRef, from: TokenHome, to: Destination)
  * `madeWithConnection`: the token was made through a resource connection kept in state.
  */
 export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destination, madeWithConnection: boolean): string {
-  const keep = madeWithConnection
-    ? `point the resource's connection back at the LogScale of ${describeHome(from)}`
-    : `point ${to.source} back at the LogScale of ${describeHome(from)} (the token then stays where it is)`;
-  const move = madeWithConnection
-    ? ""
-    : `; to move it, keep ${to.source} on the old LogScale and give this resource a \`connection\` to the new one: ` +
-      `the next \`pulumi up\` makes the new token there and deletes the old one through ${to.source}, after which the stack config can follow and the \`connection\` go`;
+  const cluster = `cluster ${from.clusterId}`;
+  const choices = madeWithConnection
+    ? [`keep it: point the resource's connection back at ${cluster}`, forgetIt(cluster)]
+    : [
+        `keep it: point ${to.source} (and its API token) back at ${cluster}`,
+        `move it: with ${to.source} still on ${cluster}, give this resource a \`connection\` to the new LogScale; the next \`pulumi up\` ` +
+          `makes the new token there and deletes the old one, after which the stack config can follow and the \`connection\` go`,
+        forgetIt(cluster),
+      ];
   return (
     `The ${token.label} '${token.name}' (${token.id}) lives in LogScale ${describeHome(from)}, but ${to.source} (${to.url}) ` +
-    `now leads to ${describeHome(to.home)}. Nothing this stack keeps can reach the old one to delete it there: ` +
-    `the state holds no API token for it${madeWithConnection ? " that still leads there" : " (stack config credentials are never stored)"}, ` +
-    `and a new token made at the new home would leave the old one working and forgotten. Do one of: ${keep}${move}; ${stateDeleteAdvice}.`
+    `now leads to ${describeHome(to.home)}. The state keeps no API token that could delete it there` +
+    `${madeWithConnection ? " (the connection it was made with leads elsewhere now)" : " (stack config credentials are never stored)"}, ` +
+    `and a new token at the new home would leave the old one working and forgotten. ${options(choices)}`
   );
 }
 
@@ -74,11 +82,12 @@ export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destin
 export function strandedStepMessage(step: "refresh" | "delete", token: TokenRef, from: TokenHome, to: Destination): string {
   const consequence =
     step === "refresh"
-      ? "There it would find nothing and drop the token from the state while it still works in its own LogScale."
-      : "Deleting it there would delete nothing and leave the token working in its own LogScale.";
+      ? "A refresh there would find nothing and drop the token from the state while it still works in its own LogScale."
+      : "A delete there would delete nothing and leave the token working in its own LogScale.";
+  const cluster = `cluster ${from.clusterId}`;
   return (
     `Cannot ${step} the ${token.label} '${token.name}' (${token.id}): it lives in LogScale ${describeHome(from)}, ` +
     `but ${to.source} (${to.url}) now leads to ${describeHome(to.home)}. ${consequence} ` +
-    `Point ${to.source} back at the LogScale of ${describeHome(from)} and run it again, ${stateDeleteAdvice}.`
+    options([`point ${to.source} (and its API token) back at ${cluster} and run it again`, forgetIt(cluster)])
   );
 }

@@ -166,9 +166,9 @@ describe("a stack config that now leads to another cluster", () => {
     expect(failure).toContain(`The organization permissions token 'ci' (${old.id}) lives in LogScale cluster ${homeA.clusterId} (organization ${homeA.organizationId})`);
     expect(failure).toContain(`but stack config 'logscale:url' (${b.url}/) now leads to cluster ${homeB.clusterId} (organization ${homeB.organizationId})`);
     expect(failure).toContain("stack config credentials are never stored");
-    expect(failure).toContain(`point stack config 'logscale:url' back at the LogScale of cluster ${homeA.clusterId}`);
-    expect(failure).toContain("give this resource a `connection` to the new one");
-    expect(failure).toContain("`pulumi state delete <URN>`");
+    expect(failure).toContain(`keep it: point stack config 'logscale:url' (and its API token) back at cluster ${homeA.clusterId}`);
+    expect(failure).toContain(`move it: with stack config 'logscale:url' still on cluster ${homeA.clusterId}, give this resource a \`connection\` to the new LogScale`);
+    expect(failure).toContain(`forget it: delete the token in cluster ${homeA.clusterId} by hand, then \`pulumi state delete <URN>\``);
 
     const refresh = String(await moved.read(old.id, old.outs).catch((error: unknown) => error));
     expect(refresh).toContain(`Cannot refresh the organization permissions token 'ci' (${old.id}): it lives in LogScale cluster ${homeA.clusterId}`);
