@@ -55,7 +55,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-it("up: one create and one name look-up per token; the policy, views and filters read once per process", async () => {
+it("up: one create and one name look-up per token; the policy, views, filters and home read once per process", async () => {
   expect(
     await requestsDuring(async () => expect((await stack.up()).summary.resourceChanges).toEqual({ create: orgTokens + 3 })),
   ).toEqual({
@@ -65,6 +65,8 @@ it("up: one create and one name look-up per token; the policy, views and filters
     Tokens: orgTokens + 2,
     TokenSecurityPolicies: 1,
     SearchDomains: 1,
+    // Which cluster and organization the tokens live in, recorded in each token's state.
+    Home: 1,
   });
 });
 
@@ -79,23 +81,27 @@ it("state: each kind's __provider is at most 512 bytes; an organization token's 
   const org = tokens.find((resource) => resource.type.endsWith(":OrgPermissionsToken"))!;
   const orgBytes = Buffer.byteLength(JSON.stringify({ inputs: org.inputs, outputs: org.outputs }));
   expect({ orgBytes, fits: orgBytes <= 2048 }).toEqual({ orgBytes, fits: true });
+  // Where it lives, in the outputs only: the program never gave it.
+  expect(Object.keys(org.outputs?.["home"] as object).sort()).toEqual(["clusterId", "organizationId"]);
+  expect(org.inputs).not.toHaveProperty("home");
   // Secrets as ciphertext only.
   expect(JSON.stringify(org.outputs?.["token"])).toContain("ciphertext");
 });
 
-it("refresh: one request per token", async () => {
-  expect(await requestsDuring(() => stack.refresh())).toEqual({ Token: orgTokens + 2 });
+it("refresh: one request per token, and one per process to make sure the tokens are read where they live", async () => {
+  expect(await requestsDuring(() => stack.refresh())).toEqual({ Token: orgTokens + 2, Home: 1 });
 });
 
-it("a permission change: the policy once, then one update and one read-back per token", async () => {
+it("a permission change: the policy and home once, then one update and one read-back per token", async () => {
   permissions = ["ManageUsers"];
   expect(await requestsDuring(() => stack.up())).toEqual({
     TokenSecurityPolicies: 1,
+    Home: 1,
     UpdateOrganizationPermissionsTokenPermissions: orgTokens,
     Token: orgTokens,
   });
 });
 
-it("destroy: one delete per token", async () => {
-  expect(await requestsDuring(() => stack.destroy())).toEqual({ DeleteToken: orgTokens + 2 });
+it("destroy: one delete per token, and one request per process to make sure they are deleted where they live", async () => {
+  expect(await requestsDuring(() => stack.destroy())).toEqual({ DeleteToken: orgTokens + 2, Home: 1 });
 });
