@@ -92,6 +92,7 @@ it("starts from a state whose providers are the legacy ones, about 4.8 KB each",
   for (const resource of state) {
     expect(providerBytes(resource, "inputs")).toBeGreaterThan(4000);
     expect(resource.outputs).not.toHaveProperty("requested");
+    expect(resource.outputs).not.toHaveProperty("home");
   }
 });
 
@@ -111,6 +112,12 @@ it("refresh with today's package finds every token as it is, secrets kept", asyn
   expect(refresh.summary.resourceChanges).toEqual({ same: 4 });
   expect(await secrets()).toEqual(before);
   for (const resource of tokens(await stack.exportStack())) expect(before[resource.urn.split("::").pop()!]).toMatch(new RegExp(`^${resource.id}~.+`));
+  // The state gained where each token lives, which it did not record yet.
+  const { clusterId, organization } = (await (await fetch(`${emulator.url}/_emulator/store`, { headers: { Authorization: `Bearer ${fixtureAdminToken}` } })).json()) as {
+    clusterId: string;
+    organization: { id: string };
+  };
+  for (const resource of tokens(await stack.exportStack())) expect(resource.outputs?.["home"]).toEqual({ clusterId, organizationId: organization.id });
   await expect(stack.preview({ expectNoChanges: true })).resolves.toBeDefined();
 });
 
