@@ -55,25 +55,42 @@ export function movingWarning(token: TokenRef, from: TokenHome, to: Destination)
   );
 }
 
+/** How the old token would be reached to delete it: the connection it was made with, or the stack config. */
+export interface OldWay {
+  /** The token was made through a resource `connection` (kept in state), not the stack config. */
+  readonly connection: boolean;
+  /** e.g. "stack config 'logscale:url'". */
+  readonly source: string;
+  /** Where it leads now, when that is another place than the program's connection; null: nowhere (not configured). */
+  readonly leadsTo?: TokenHome | null;
+}
+
 /**
  * Why the plan stops when the program now leads elsewhere and nothing in the state reaches the
- * old home (the stack config's API token is never stored, by design).
- * `madeWithConnection`: the token was made through a resource connection kept in state.
+ * old home to delete the old token there (the stack config's API token is never stored).
  */
-export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destination, madeWithConnection: boolean): string {
+export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destination, old: OldWay, programHasConnection: boolean): string {
   const cluster = `cluster ${from.clusterId}`;
-  const choices = madeWithConnection
-    ? [`keep it: point the resource's connection back at ${cluster}`, forgetIt(cluster)]
+  const oldWayNow =
+    old.leadsTo === undefined ? "" : old.leadsTo === null ? `, and ${old.source} is not set` : `, and ${old.source} leads to ${describeHome(old.leadsTo)}`;
+  const why = old.connection ? "the connection it was made with leads elsewhere now" : "stack config credentials are never stored";
+  const choices = old.connection
+    ? [`keep it: point the resource's connection at ${cluster} again (the next \`pulumi up\` stores it); it can move from there`, forgetIt(cluster)]
     : [
-        `keep it: point ${to.source} (and its API token) back at ${cluster}`,
-        `move it: with ${to.source} still on ${cluster}, give this resource a \`connection\` to the new LogScale; the next \`pulumi up\` ` +
-          `makes the new token there and deletes the old one, after which the stack config can follow and the \`connection\` go`,
+        programHasConnection
+          ? `move it: point ${old.source} (and its API token) back at ${cluster}; the next \`pulumi up\` makes the new token at the connection's LogScale and deletes the old one through ${old.source}`
+          : `keep it: point ${old.source} (and its API token) back at ${cluster}`,
+        ...(programHasConnection
+          ? []
+          : [
+              `move it: with ${old.source} still on ${cluster}, give this resource a \`connection\` to the new LogScale; the next \`pulumi up\` ` +
+                `makes the new token there and deletes the old one, after which the stack config can follow and the \`connection\` go`,
+            ]),
         forgetIt(cluster),
       ];
   return (
     `The ${token.label} '${token.name}' (${token.id}) lives in LogScale ${describeHome(from)}, but ${to.source} (${to.url}) ` +
-    `now leads to ${describeHome(to.home)}. The state keeps no API token that could delete it there` +
-    `${madeWithConnection ? " (the connection it was made with leads elsewhere now)" : " (stack config credentials are never stored)"}, ` +
+    `now leads to ${describeHome(to.home)}${oldWayNow}. The state keeps no API token that could delete it there (${why}), ` +
     `and a new token at the new home would leave the old one working and forgotten. ${options(choices)}`
   );
 }

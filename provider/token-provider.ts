@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "node:crypto";
 import { LogScaleClient, type LogScaleClientOptions } from "./client";
-import { type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
+import { ConnectionConfigError, type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
 import { LogScaleError, LogScaleGraphQLError } from "./errors";
 import { adoptionProblems, adoptionWarning } from "./adoption";
 import { checkTokenInputs, createsTokenWith, formatDuration, replacingProperties, sameValue, type TokenInputs } from "./inputs";
@@ -19,7 +19,7 @@ import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "./permissions";
 import { Connections } from "./connections";
-import { type Destination, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef, movingWarning } from "./homes";
+import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
 import { creationProblem, permissionUpdatesForbidden } from "./policies";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
@@ -358,9 +358,21 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (now === null || sameHome(now, olds.home)) return false;
     const token: TokenRef = { label: this.kind.label, name: olds.name, id: olds.tokenId };
     const destination = this.destination(news.connection, now);
-    const oldClient = this.client(olds.connection);
+    // The old token is deleted the way it was made: through the connection in state, or the stack config.
+    const old: OldWay = { connection: olds.connection !== undefined, source: olds.connection ? "the resource's connection.url" : `stack config '${configKeys.url}'` };
+    let oldClient: LogScaleClient;
+    try {
+      oldClient = this.client(olds.connection);
+    } catch (error) {
+      if (!(error instanceof ConnectionConfigError)) throw error;
+      throw new Error(strandedPlanMessage(token, olds.home, destination, { ...old, leadsTo: null }, news.connection !== undefined));
+    }
     const reached = oldClient === client ? now : await this.explain(action, () => this.connections.homes.read(oldClient));
-    if (reached !== null && !sameHome(reached, olds.home)) throw new Error(strandedPlanMessage(token, olds.home, destination, olds.connection !== undefined));
+    if (reached !== null && !sameHome(reached, olds.home)) {
+      const source = this.connection(olds.connection).urlSource;
+      const oldWay = { ...old, source, ...(source === destination.source ? {} : { leadsTo: reached }) };
+      throw new Error(strandedPlanMessage(token, olds.home, destination, oldWay, news.connection !== undefined));
+    }
     this.warn(movingWarning(token, olds.home, destination));
     return true;
   }

@@ -183,6 +183,26 @@ describe("a stack config that now leads to another cluster", () => {
   });
 });
 
+describe("a connection to another cluster while the stack config that made the token leads elsewhere too", () => {
+  it.each([
+    ["to the new cluster as well", true, (homeB: Home) => `and stack config 'logscale:url' leads to cluster ${homeB.clusterId}`],
+    ["nowhere (removed)", false, () => "and stack config 'logscale:url' is not set"],
+  ])("stack config moved %s: the preview fails, saying to point it back so the move can delete the old token", async (_case, configured, oldWay) => {
+    const old = await made(await providerProcess(a.url), { name: "ci", permissions: ["ViewUsage"] });
+    const [homeA, homeB] = [await homeOf(a.url), await homeOf(b.url)];
+    const later = await providerProcess(configured ? b.url : undefined);
+    const news = { ...old.inputs, connection: connectionTo(b.url) };
+    const failure = String(await later.diff(old.id, old.outs, news).catch((error: unknown) => error));
+    expect(failure).toContain(`the resource's connection.url (${b.url}/) now leads to cluster ${homeB.clusterId}`);
+    expect(failure).toContain(oldWay(homeB));
+    expect(failure).toContain(
+      `move it: point stack config 'logscale:url' (and its API token) back at cluster ${homeA.clusterId}; the next \`pulumi up\` makes the new token at the connection's LogScale`,
+    );
+    expect(await names(a.url)).toEqual(["ci"]);
+    expect(await names(b.url)).toEqual([]);
+  });
+});
+
 describe("a state from before homes were recorded", () => {
   it("keeps working without a diff, and gains its home at the next refresh", async () => {
     const provider = await providerProcess(a.url);
