@@ -5,7 +5,7 @@
  */
 import type { TokenMetadata } from "./client";
 import type { ConnectionInput } from "./config";
-import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
+import type { AssetPermissionAssignmentInput, Duration, TokenInputs } from "./inputs";
 
 /**
  * What the program asked for, of the values LogScale may decide otherwise (an IP filter or an
@@ -16,7 +16,8 @@ import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
  */
 export interface RequestedValues {
   readonly expireAt?: number;
-  readonly expiresIn?: number;
+  /** As the program wrote it ("90d"); milliseconds in states from before durations were text. */
+  readonly expiresIn?: Duration;
   readonly rotationTrigger?: string;
   readonly ipFilterId?: string;
   readonly viewIds?: readonly string[];
