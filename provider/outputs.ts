@@ -18,12 +18,14 @@ export interface RequestedValues {
   readonly expireAt?: number;
   /** As the program wrote it ("90d"); milliseconds in states from before durations were text. */
   readonly expiresIn?: Duration;
+  /** Kept so that refresh returns it among the inputs: otherwise `preview --refresh --diff` shows it added. */
+  readonly rotateBeforeExpiry?: Duration;
   readonly rotationTrigger?: string;
   readonly ipFilterId?: string;
   readonly viewIds?: readonly string[];
 }
 
-const requestedFields = ["expireAt", "expiresIn", "rotationTrigger", "ipFilterId", "viewIds"] as const;
+const requestedFields = ["expireAt", "expiresIn", "rotateBeforeExpiry", "rotationTrigger", "ipFilterId", "viewIds"] as const;
 
 export interface TokenOutputs {
   readonly tokenId: string;

@@ -41,7 +41,7 @@ beforeAll(async () => {
 it("the state holds the durations as written, and preview --diff shows them so", async () => {
   const ci = ciOf(await stack.exportStack());
   expect(ci.inputs).toMatchObject({ expiresIn: "90d", rotateBeforeExpiry: "14d" });
-  expect(ci.outputs?.["requested"]).toEqual({ expiresIn: "90d" });
+  expect(ci.outputs?.["requested"]).toEqual({ expiresIn: "90d", rotateBeforeExpiry: "14d" });
 
   permissions = ["CreateRepository", "ManageUsers", "ViewUsage"];
   const preview = await stack.preview({ diff: true });
@@ -49,6 +49,10 @@ it("the state holds the durations as written, and preview --diff shows them so",
   expect(preview.stdout).toMatch(/^\s+expiresIn\s+: "90d"$/m);
   expect(preview.stdout).toMatch(/^\s+rotateBeforeExpiry: "14d"$/m);
   expect(preview.stdout).not.toContain(String(90 * day));
+  // With --refresh the old inputs are what read() returns: the window among them, not shown as added.
+  const refreshed = await stack.preview({ diff: true, refresh: true });
+  expect(refreshed.stdout).toMatch(/^\s+rotateBeforeExpiry: "14d"$/m);
+  expect(refreshed.stdout).toMatch(/^\s+expiresIn\s+: "90d"$/m);
   permissions = ["CreateRepository", "ViewUsage"];
 });
 

@@ -43,7 +43,7 @@ it("expiresIn sets the expiry from the creation; the window plans a replacement 
   const created = (await org.create(checked.inputs)).outs as TokenOutputs;
   expect(created.expireAt! - before).toBeGreaterThanOrEqual(30 * day);
   expect(created.expireAt! - (Date.now() + offset)).toBeLessThanOrEqual(30 * day);
-  expect(created.requested).toEqual({ expiresIn: "30d" });
+  expect(created.requested).toEqual({ expiresIn: "30d", rotateBeforeExpiry: "7d" });
 
   await advance(22 * day);
   expect(await (await provider()).diff(created.tokenId, created, checked.inputs as never)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -92,10 +92,13 @@ describe("durations as the program writes them", () => {
     expect(checked.inputs).toMatchObject({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
     const before = Date.now() + offset;
     const created = (await org.create(checked.inputs)).outs as TokenOutputs;
-    expect(created.requested).toEqual({ expiresIn: "1d12h" });
+    expect(created.requested).toEqual({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
     // The provider computes the expiry from the text: 36 hours.
     expect(created.expireAt! - before).toBeGreaterThanOrEqual(36 * 3_600_000);
     expect(created.expireAt! - (Date.now() + offset)).toBeLessThanOrEqual(36 * 3_600_000);
+    // Refresh stores what read() returns as the inputs: both durations as written, none missing.
+    const read = await (await provider()).read(created.tokenId, created);
+    expect(read.inputs).toMatchObject({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
   });
 
   /** A token as a version that stored durations in milliseconds left it in state: inputs and outputs. */
