@@ -89,3 +89,12 @@ it("finds a planted mistake in each kind it checks: an expression and the shell 
   );
   expect(found.every((finding) => finding.file === "drift.yml")).toBe(true);
 });
+
+it("shellcheck finds nothing in the example's scripts, which the workflows run", () => {
+  const scriptDir = path.join(projectDir, "examples", "gitops", "ci");
+  const scripts = readdirSync(scriptDir).filter((name) => name.endsWith(".sh")).sort();
+  expect(scripts).toEqual(["drift-check.sh", "plan.sh"]);
+  const run = spawnSync(shellcheck, ["--format=gcc", ...scripts.map((name) => path.join(scriptDir, name))], { encoding: "utf8" });
+  expect(run.stdout).toBe("");
+  expect(run.status).toBe(0);
+});
