@@ -2,6 +2,8 @@
  * check(): turns the raw inputs of a token resource into canonical inputs, or into failures
  * that name the property and what would be valid. Canonical means: lists sorted and
  * deduplicated, expireAt in epoch milliseconds, so equal intent never looks like a change.
+ * Durations stay as the program wrote them ("90d"), so that state and preview read as the
+ * program does; they are compared by the time they stand for (durationMs, sameInputValue).
  */
 import { z } from "zod";
 import { type ConnectionInput, tokenProblem, urlProblem } from "./config";
@@ -25,10 +27,10 @@ export interface TokenInputs {
   readonly name: string;
   readonly permissions: readonly string[];
   readonly expireAt?: number;
-  /** Milliseconds: the token expires this long after it is created. */
-  readonly expiresIn?: number;
-  /** Milliseconds before expireAt from which the plan replaces the token. */
-  readonly rotateBeforeExpiry?: number;
+  /** The token expires this long after it is created, e.g. "90d". */
+  readonly expiresIn?: Duration;
+  /** How long before expireAt the plan starts replacing the token, e.g. "14d". */
+  readonly rotateBeforeExpiry?: Duration;
   readonly rotationTrigger?: string;
   /** Resolved from ipFilterName by check() when the program gives a name. */
   readonly ipFilterId?: string;
@@ -41,6 +43,12 @@ export interface TokenInputs {
   readonly rotateOnAdopt?: boolean;
   readonly connection?: ConnectionInput;
 }
+
+/**
+ * A duration as the program wrote it ("90d", "1d12h"). States written before durations were
+ * kept as text hold milliseconds: both stand for the same time (durationMs).
+ */
+export type Duration = string | number;
 
 /** LogScale's limit is not documented; longer names are certainly mistakes. */
 export const maxNameLength = 255;
@@ -198,17 +206,44 @@ function checkViewList(what: "id" | "name"): (value: unknown) => Checked<readonl
 const durationUnits: Readonly<Record<string, number>> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000 };
 const durationText = /^(\d+[wdhm])+$/;
 
-/** "90d", "12h", "1d12h", "30m": a duration in milliseconds. */
-function checkDuration(value: unknown): Checked<number | undefined> {
+function millisecondsOf(text: string): number {
+  let ms = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+)([wdhm])/g)) ms += Number(amount) * durationUnits[unit!]!;
+  return ms;
+}
+
+/** "90d", "12h", "1d12h", "30m": kept as written (trimmed), so state and preview read as the program. */
+function checkDuration(value: unknown): Checked<string | undefined> {
   if (value === undefined || value === null) return { value: undefined };
   const text = typeof value === "string" ? value.trim() : "";
   if (!durationText.test(text)) {
     return { failure: `must be a duration such as "90d", "12h", "2w" or "1d12h" (units w, d, h, m), got ${describe(value)}` };
   }
-  let ms = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([wdhm])/g)) ms += Number(amount) * durationUnits[unit!]!;
-  if (ms <= 0) return { failure: `must be longer than zero, got "${text}"` };
-  return { value: ms };
+  if (millisecondsOf(text) <= 0) return { failure: `must be longer than zero, got "${text}"` };
+  return { value: text };
+}
+
+/**
+ * The milliseconds a checked duration stands for: its text, or the number a state written
+ * before durations were kept as text holds.
+ */
+export function durationMs(value: Duration): number {
+  return typeof value === "number" ? value : millisecondsOf(value);
+}
+
+const durationProperties: ReadonlySet<string> = new Set(["expiresIn", "rotateBeforeExpiry"]);
+
+/**
+ * Whether two checked values of a property mean the same: "90d", "2160h" and a state's
+ * 7776000000 are one duration, so a state from before durations were text shows no change.
+ */
+export function sameInputValue(property: string, a: unknown, b: unknown): boolean {
+  if (durationProperties.has(property) && isDuration(a) && isDuration(b)) return durationMs(a) === durationMs(b);
+  return sameValue(a, b);
+}
+
+function isDuration(value: unknown): value is Duration {
+  return (typeof value === "number" && Number.isFinite(value)) || (typeof value === "string" && durationText.test(value) && !isUnknown(value));
 }
 
 function checkString(description: string): (value: unknown) => Checked<string | undefined> {
@@ -381,10 +416,10 @@ function combinationProblems(kind: TokenKind, raw: Record<string, unknown>, inpu
   }
   const lifetime = inputs["expiresIn"];
   const window = inputs["rotateBeforeExpiry"];
-  if (typeof lifetime === "number" && typeof window === "number" && window >= lifetime) {
+  if (isDuration(lifetime) && isDuration(window) && durationMs(window) >= durationMs(lifetime)) {
     failures.push({
       property: "rotateBeforeExpiry",
-      reason: `rotateBeforeExpiry (${formatDuration(window)}) must be shorter than expiresIn (${formatDuration(lifetime)}), or every new token would be due for rotation at once`,
+      reason: `rotateBeforeExpiry (${formatDuration(durationMs(window))}) must be shorter than expiresIn (${formatDuration(durationMs(lifetime))}), or every new token would be due for rotation at once`,
     });
   }
   if (given("rotateOnAdopt") && !given("adoptTokenId")) {
@@ -407,7 +442,7 @@ export const replacingProperties = [
 /** Whether applying these inputs creates a token: a new resource, or a change that replaces it. */
 export function createsTokenWith(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
   if (Object.keys(olds).filter((key) => key !== providerKey).length === 0) return true;
-  return replacingProperties.some((property) => !sameValue(olds[property], news[property]));
+  return replacingProperties.some((property) => !sameInputValue(property, olds[property], news[property]));
 }
 
 export function sameValue(a: unknown, b: unknown): boolean {

@@ -5,7 +5,7 @@
  */
 import type { TokenHome, TokenMetadata } from "./client";
 import type { ConnectionInput } from "./config";
-import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
+import type { AssetPermissionAssignmentInput, Duration, TokenInputs } from "./inputs";
 
 /**
  * What the program asked for, of the values LogScale may decide otherwise (an IP filter or an
@@ -16,13 +16,16 @@ import type { AssetPermissionAssignmentInput, TokenInputs } from "./inputs";
  */
 export interface RequestedValues {
   readonly expireAt?: number;
-  readonly expiresIn?: number;
+  /** As the program wrote it ("90d"); milliseconds in states from before durations were text. */
+  readonly expiresIn?: Duration;
+  /** Kept so that refresh returns it among the inputs: otherwise `preview --refresh --diff` shows it added. */
+  readonly rotateBeforeExpiry?: Duration;
   readonly rotationTrigger?: string;
   readonly ipFilterId?: string;
   readonly viewIds?: readonly string[];
 }
 
-const requestedFields = ["expireAt", "expiresIn", "rotationTrigger", "ipFilterId", "viewIds"] as const;
+const requestedFields = ["expireAt", "expiresIn", "rotateBeforeExpiry", "rotationTrigger", "ipFilterId", "viewIds"] as const;
 
 export interface TokenOutputs {
   readonly tokenId: string;

@@ -12,7 +12,7 @@ import { LogScaleClient, type LogScaleClientOptions } from "./client";
 import { ConnectionConfigError, type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
 import { LogScaleError, LogScaleGraphQLError } from "./errors";
 import { adoptionProblems, adoptionWarning } from "./adoption";
-import { checkTokenInputs, createsTokenWith, formatDuration, replacingProperties, sameValue, type TokenInputs } from "./inputs";
+import { checkTokenInputs, createsTokenWith, type Duration, durationMs, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
 import { resolveNames } from "./names";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
@@ -104,7 +104,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
             ? undefined
             : this.connections.policies
                 .read(client)
-                .then((policies) => creationProblem(this.kind, policies, this.expiryOf(inputs as unknown as TokenInputs, now), now, inputs["expiresIn"] as number | undefined)),
+                .then((policies) => creationProblem(this.kind, policies, this.expiryOf(inputs as unknown as TokenInputs, now), now, optionalMs(inputs["expiresIn"] as Duration | undefined))),
           this.missingViews(client, inputs["viewIds"]),
           this.missingIpFilter(client, inputs["ipFilterId"]),
         ]),
@@ -116,7 +116,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
 
   /** The expiry a token created now with these inputs gets. */
   private expiryOf(inputs: Pick<TokenInputs, "expireAt" | "expiresIn">, now: number): number | undefined {
-    return inputs.expireAt ?? (inputs.expiresIn === undefined ? undefined : now + inputs.expiresIn);
+    return inputs.expireAt ?? (inputs.expiresIn === undefined ? undefined : now + durationMs(inputs.expiresIn));
   }
 
   async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
@@ -132,14 +132,14 @@ export class TokenProvider implements dynamic.ResourceProvider {
       viewIds: undefined,
       ...requestedIn(olds),
     };
-    const replaces: string[] = replacingProperties.filter((property) => !sameValue(asked[property], news[property]));
+    const replaces: string[] = replacingProperties.filter((property) => !sameInputValue(property, asked[property], news[property]));
     if (await this.leavesHome(olds, news)) replaces.push("connection");
     const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
     if (replaces.length === 0 && this.dueForRotation(olds, news.rotateBeforeExpiry)) {
       replaces.push("rotateBeforeExpiry");
       this.warn(
         `The ${this.kind.label} '${olds.name}' (${olds.tokenId}) expires at ${new Date(olds.expireAt!).toISOString()}, within its rotateBeforeExpiry window ` +
-          `of ${formatDuration(news.rotateBeforeExpiry!)}: it will be replaced by a new token (a new secret), and deleted once what uses it has the new one.`,
+          `of ${String(news.rotateBeforeExpiry)}: it will be replaced by a new token (a new secret), and deleted once what uses it has the new one.`,
       );
     }
     // Expired and unchanged: a replacement would be refused (check() runs again for it, and the
@@ -307,9 +307,9 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   /** The token's expiry, as LogScale reports it, has come within the program's rotation window. */
-  private dueForRotation(outputs: TokenOutputs, window: number | undefined): boolean {
-    if (typeof window !== "number" || outputs.expireAt === undefined) return false;
-    return this.now() >= outputs.expireAt - window;
+  private dueForRotation(outputs: TokenOutputs, window: Duration | undefined): boolean {
+    if (window === undefined || isUnknown(window) || outputs.expireAt === undefined) return false;
+    return this.now() >= outputs.expireAt - durationMs(window);
   }
 
   private isExpired(outputs: TokenOutputs): boolean {
@@ -446,6 +446,10 @@ export class TokenProvider implements dynamic.ResourceProvider {
     }
     return new Error(`Could not ${action}: ${error.message}${advice}`);
   }
+}
+
+function optionalMs(duration: Duration | undefined): number | undefined {
+  return duration === undefined ? undefined : durationMs(duration);
 }
 
 /** What would have been valid, for a failure message: at most ten, by name and id. */

@@ -4,7 +4,8 @@
  * API), with the commands its README and CI workflows give. Up staging from its YAML; edit the
  * YAML (a permission added, a token added, one removed), preview shows exactly that, up; change
  * one token and delete another behind Pulumi's back, the nightly drift check fails and its
- * summary names both; `up --refresh` repairs; the drift check passes.
+ * summary names both; `up --refresh` repairs; the drift check passes. The pull request's plan
+ * (ci/plan.sh) renders the edit per token, and its raw preview shows durations as written.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,8 @@ let emulator: RunningEmulator;
 let workspace: GitopsWorkspace;
 let scratch: string;
 let stepSummary: string;
+/** The pull request's plan of the issue's edit, as ci/plan.sh wrote it. */
+let planMarkdown = "";
 
 interface PreviewJson {
   readonly steps: { readonly op: string; readonly urn: string }[];
@@ -148,6 +151,31 @@ describe("the GitOps example against the emulator", () => {
     expect(preview.changeSummary).toEqual({ update: 1, create: 1, delete: 1, same: 3 });
     expect(tokenSteps(preview)).toEqual(["create ingestFeeder", "delete clusterMonitor", "update ciDeployer"]);
 
+    // The pull request's plan, as the preview workflow makes it: per token, by key, in the job summary.
+    const plan = await workspace.run("bash", ["ci/plan.sh", "staging"]);
+    expectSuccess(plan);
+    const planned = readFileSync(path.join(workspace.dir, "plan-staging.md"), "utf8");
+    expect(planned).toBe(
+      [
+        "## LogScale tokens in `staging`: 3 tokens change",
+        "",
+        "- ciDeployer: permissions +ManageUsers",
+        "- clusterMonitor: deleted: whatever uses it stops working",
+        "- ingestFeeder: new view token on staging-logs, never expires; permissions ChangeIngestFeeds",
+        "",
+        "2 other tokens unchanged.",
+        "",
+      ].join("\n"),
+    );
+    expect(readFileSync(stepSummary, "utf8")).toBe(planned);
+    planMarkdown = planned;
+    // Then the raw preview in the job log, durations as the file writes them.
+    expect(plan.stdout.startsWith(planned)).toBe(true);
+    expect(plan.stdout).toContain("pulumi preview --diff --stack staging:");
+    expect(plan.stdout).toMatch(/^\s+expiresIn\s+: "90d"$/m);
+    expect(plan.stdout).toMatch(/^\s+rotateBeforeExpiry: "14d"$/m);
+    rmSync(stepSummary, { force: true });
+
     expect(await up()).toEqual({ update: 1, create: 1, delete: 1, same: 3 });
     const stored = await tokensByName();
     expect([...stored.keys()].sort()).toEqual(["staging-alert-manager", "staging-ci-deployer", "staging-dashboards-reader", "staging-ingest-feeder"]);
@@ -187,16 +215,17 @@ describe("the GitOps example against the emulator", () => {
       const lines = drift.stdout.split("\n");
       expect(lines[0]).toBe("## LogScale tokens in `staging`: drift");
       expect(drift.stdout).toContain("2 of 4 tokens were changed or deleted in LogScale outside Pulumi.");
-      expect(lines.filter((line) => line.startsWith("- ")).sort()).toEqual([
-        "- **alertManager** (`staging-alert-manager`, view token): **deleted in LogScale**; `pulumi up` creates a new token, with a new secret its consumers need",
-        "- **ciDeployer** (`staging-ci-deployer`, organization token): **changed in LogScale**: permissions \u2212CreateRepository \u2212ManageUsers",
+      expect(lines.filter((line) => line.startsWith("- "))).toEqual([
+        "- alertManager: deleted in LogScale; `pulumi up` creates it again: new secret, consumers need it",
+        "- ciDeployer: changed in LogScale: permissions \u2212CreateRepository \u2212ManageUsers; `pulumi up` sets it back to what the repository says",
       ]);
     });
 
-    it("is the report the example's README shows for the same steps", () => {
+    it("is the report the example's README shows for the same steps, after the plan it shows for the edit", () => {
       const readme = readFileSync(path.join(exampleDir, "README.md"), "utf8");
-      const shown = /```markdown\n([\s\S]*?)```/.exec(readme)?.[1];
-      expect(shown).toBe(drift.stdout);
+      const shown = [...readme.matchAll(/```markdown\n([\s\S]*?)```/g)].map((match) => match[1]);
+      expect(planMarkdown).not.toBe("");
+      expect(shown).toEqual([planMarkdown, drift.stdout]);
     });
 
     it("appends the same summary to the job summary", () => {

@@ -3,6 +3,7 @@
  * the emulator's clocks moved together: the plan replaces a token once it expires within its
  * window, says why, and leaves it alone before.
  */
+import { createsTokenWith } from "../../provider/inputs";
 import type { TokenOutputs } from "../../provider/outputs";
 import { TokenProvider } from "../../provider/token-provider";
 import { adminToken, control, emulatorPerFile, setTokenPolicy } from "../support/emulator";
@@ -37,12 +38,12 @@ it("expiresIn sets the expiry from the creation; the window plans a replacement 
   const org = await provider();
   const checked = await org.check({}, rolling);
   expect(checked.failures).toEqual([]);
-  expect(checked.inputs).toMatchObject({ expiresIn: 30 * day, rotateBeforeExpiry: 7 * day });
+  expect(checked.inputs).toMatchObject({ expiresIn: "30d", rotateBeforeExpiry: "7d" });
   const before = Date.now() + offset;
   const created = (await org.create(checked.inputs)).outs as TokenOutputs;
   expect(created.expireAt! - before).toBeGreaterThanOrEqual(30 * day);
   expect(created.expireAt! - (Date.now() + offset)).toBeLessThanOrEqual(30 * day);
-  expect(created.requested).toEqual({ expiresIn: 30 * day });
+  expect(created.requested).toEqual({ expiresIn: "30d", rotateBeforeExpiry: "7d" });
 
   await advance(22 * day);
   expect(await (await provider()).diff(created.tokenId, created, checked.inputs as never)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -81,6 +82,65 @@ it("changing rotationTrigger or expiresIn replaces the token; changing the windo
   expect((await diffWith({ rotationTrigger: "2027-Q1" })).replaces).toEqual(["rotationTrigger"]);
   expect((await diffWith({ expiresIn: "60d" })).replaces).toEqual(["expiresIn"]);
   expect(await diffWith({ rotateBeforeExpiry: "10d" })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+});
+
+describe("durations as the program writes them", () => {
+  it("are kept as text in the checked inputs and in what the state records as asked for", async () => {
+    const org = await provider();
+    const checked = await org.check({}, { name: "written", permissions: ["ViewUsage"], expiresIn: " 1d12h ", rotateBeforeExpiry: "2h" });
+    expect(checked.failures).toEqual([]);
+    expect(checked.inputs).toMatchObject({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
+    const before = Date.now() + offset;
+    const created = (await org.create(checked.inputs)).outs as TokenOutputs;
+    expect(created.requested).toEqual({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
+    // The provider computes the expiry from the text: 36 hours.
+    expect(created.expireAt! - before).toBeGreaterThanOrEqual(36 * 3_600_000);
+    expect(created.expireAt! - (Date.now() + offset)).toBeLessThanOrEqual(36 * 3_600_000);
+    // Refresh stores what read() returns as the inputs: both durations as written, none missing.
+    const read = await (await provider()).read(created.tokenId, created);
+    expect(read.inputs).toMatchObject({ expiresIn: "1d12h", rotateBeforeExpiry: "2h" });
+  });
+
+  /** A token as a version that stored durations in milliseconds left it in state: inputs and outputs. */
+  async function legacyToken(): Promise<{ olds: Record<string, unknown>; outputs: TokenOutputs }> {
+    const org = await provider();
+    const checked = await org.check({}, rolling);
+    const created = (await org.create(checked.inputs)).outs as TokenOutputs;
+    return {
+      olds: { ...checked.inputs, expiresIn: 30 * day, rotateBeforeExpiry: 7 * day },
+      outputs: { ...created, requested: { expiresIn: 30 * day } },
+    };
+  }
+
+  it("a state holding milliseconds shows no change for the same durations written as text", async () => {
+    const { olds, outputs } = await legacyToken();
+    for (const written of [rolling, { ...rolling, expiresIn: "720h", rotateBeforeExpiry: "1w" }]) {
+      const checked = await (await provider()).check(olds, written);
+      expect(checked.failures).toEqual([]);
+      expect(checked.inputs).toMatchObject({ expiresIn: written.expiresIn, rotateBeforeExpiry: written.rotateBeforeExpiry });
+      // Not a token check() must vet as if it were created anew.
+      expect(createsTokenWith(olds, checked.inputs)).toBe(false);
+      expect(await (await provider()).diff(outputs.tokenId, outputs, checked.inputs as never)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  it("against a state holding milliseconds, a real change does what it does today: expiresIn replaces, the window alone changes nothing", async () => {
+    const { olds, outputs } = await legacyToken();
+    const diffWith = async (change: Record<string, unknown>) =>
+      (await provider()).diff(outputs.tokenId, outputs, (await (await provider()).check(olds, { ...rolling, ...change })).inputs as never);
+    expect(await diffWith({ expiresIn: "60d" })).toEqual({ changes: true, replaces: ["expiresIn"], deleteBeforeReplace: false });
+    expect(createsTokenWith(olds, { ...olds, expiresIn: "60d" })).toBe(true);
+    expect(await diffWith({ rotateBeforeExpiry: "10d" })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("a state holding milliseconds is due for rotation when the window, written as text, says so", async () => {
+    const { outputs } = await legacyToken();
+    const checked = await (await provider()).check({}, rolling);
+    await advance(24 * day);
+    expect((await (await provider()).diff(outputs.tokenId, outputs, checked.inputs as never)).replaces).toEqual(["rotateBeforeExpiry"]);
+    expect(warnings.join("\n")).toContain("within its rotateBeforeExpiry window of 7d");
+  });
 });
 
 describe("check() refuses, naming the property", () => {

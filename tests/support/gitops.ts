@@ -2,7 +2,7 @@
  * A copy of examples/gitops/ as a team has it after `git clone` and `npm ci`: the example's files,
  * node_modules with this package built and installed (tests/support/consumer.ts), a file state
  * backend and Pulumi home of its own, and the real `pulumi` binary run as a command in the
- * folder. Shared by tests/e2e/gitops.test.ts and the drift-summary fixture capture.
+ * folder. Shared by tests/e2e/gitops.test.ts and the plan-summary fixture capture.
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,7 +1,8 @@
 /**
- * examples/gitops/.github/workflows: GitHub does not run them here, so this checks what can be
- * checked without it: they parse, run the commands the README and tests/e2e/gitops.test.ts rely
- * on, pin the Pulumi CLI this package is tested with, and read only the settings the README lists.
+ * examples/gitops/.github/workflows: GitHub does not run them here. actionlint checks them as a
+ * linter does (tests/unit/gitops-workflows-lint.test.ts); this checks what the example promises:
+ * they run the commands the README and tests/e2e/gitops.test.ts rely on, pin the Pulumi CLI this
+ * package is tested with, and read only the settings the README lists.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -11,10 +12,24 @@ import { z } from "zod";
 const exampleDir = path.resolve(__dirname, "../../examples/gitops");
 const workflowDir = path.join(exampleDir, ".github", "workflows");
 
-const step = z.looseObject({ uses: z.string().optional(), run: z.string().optional(), with: z.record(z.string(), z.unknown()).optional() });
+const step = z.looseObject({
+  uses: z.string().optional(),
+  run: z.string().optional(),
+  if: z.string().optional(),
+  with: z.record(z.string(), z.unknown()).optional(),
+  env: z.record(z.string(), z.string()).optional(),
+});
 const workflow = z.looseObject({
   on: z.record(z.string(), z.unknown()),
-  jobs: z.record(z.string(), z.looseObject({ steps: z.array(step), needs: z.union([z.string(), z.array(z.string())]).optional() })),
+  jobs: z.record(
+    z.string(),
+    z.looseObject({
+      steps: z.array(step),
+      needs: z.union([z.string(), z.array(z.string())]).optional(),
+      if: z.string().optional(),
+      permissions: z.record(z.string(), z.string()).optional(),
+    }),
+  ),
 });
 type Workflow = z.infer<typeof workflow>;
 
@@ -30,15 +45,35 @@ describe("the example's workflows", () => {
     expect(readdirSync(workflowDir).sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml"]);
   });
 
-  it("preview: on pull requests, checks the token files, then previews each stack into the job summary", () => {
+  it("preview: on pull requests, checks the token files, then plans each stack into the job summary and its plan file", () => {
     const flow = load("preview.yml");
     expect(Object.keys(flow.on)).toEqual(["pull_request"]);
     expect(runs(flow)).toEqual(expect.arrayContaining(["npm run check-tokens", "npm run typecheck"]));
-    const preview = runs(flow).find((script) => script.includes("pulumi preview"));
-    expect(preview).toMatch(/pulumi preview --stack "\$\{\{ matrix\.stack \}\}" --diff/);
-    expect(preview).toContain('>>"$GITHUB_STEP_SUMMARY"');
-    expect(preview).toContain('exit "$status"');
     expect(flow.jobs["preview"]?.needs).toBe("check-tokens");
+    const steps = flow.jobs["preview"]?.steps ?? [];
+    expect(steps.map((entry) => entry.run).filter((script) => script !== undefined)).toEqual(["npm ci", 'bash ci/plan.sh "${{ matrix.stack }}"']);
+    // The plan file goes to the comment job even when the preview failed: the comment says so.
+    expect(steps.find((entry) => entry.uses?.startsWith("actions/upload-artifact@"))).toMatchObject({
+      if: "always()",
+      with: { name: "plan-${{ matrix.stack }}", path: "plan-${{ matrix.stack }}.md" },
+    });
+  });
+
+  it("preview: one pull-request comment, found by its hidden marker and edited on each push, by the only job that may write", () => {
+    const flow = load("preview.yml");
+    const comment = flow.jobs["comment"];
+    expect(comment?.needs).toBe("preview");
+    expect(comment?.if).toContain("always()");
+    expect(comment?.permissions).toEqual({ "pull-requests": "write" });
+    expect(Object.entries(flow.jobs).filter(([, job]) => job.permissions !== undefined).map(([name]) => name)).toEqual(["comment"]);
+    const script = runs({ ...flow, jobs: { comment: comment! } }).join("\n");
+    const marker = /marker='(<!--[^']+-->)'/.exec(script)?.[1];
+    expect(marker).toBe("<!-- logscale-tokens-plan -->");
+    expect(script).toContain('echo "$marker"');
+    expect(script).toMatch(/gh api "repos\/\$REPO\/issues\/\$PR_NUMBER\/comments" --paginate/);
+    expect(script).toContain('select(.body | startswith(\\"$marker\\"))');
+    expect(script).toMatch(/if \[ -n "\$comment_id" \]; then\n\s+gh api --method PATCH "repos\/\$REPO\/issues\/comments\/\$comment_id" -F body=@comment.md/);
+    for (const stack of ["staging", "production"]) expect(readFileSync(path.join(workflowDir, "preview.yml"), "utf8")).toContain(`stack: ${stack}`);
   });
 
   it("deploy: on push to main, up --refresh staging and then production, never with --json", () => {

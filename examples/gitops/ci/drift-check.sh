@@ -4,13 +4,13 @@
 #   bash ci/drift-check.sh staging
 #
 # `pulumi preview --refresh --expect-no-changes` reads every token back from LogScale and fails
-# when the next `pulumi up` would change anything. ci/drift-summary.ts turns its JSON into a
+# when the next `pulumi up` would change anything. ci/plan-summary.ts --drift turns its JSON into a
 # short Markdown report (printed, and appended to $GITHUB_STEP_SUMMARY in GitHub Actions).
 # Exits non-zero when anything differs or the preview fails.
 set -uo pipefail
 
 stack="${1:?usage: bash ci/drift-check.sh <stack>}"
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 preview_json="$(mktemp)"
 trap 'rm -f "$preview_json"' EXIT
@@ -19,7 +19,7 @@ trap 'rm -f "$preview_json"' EXIT
 pulumi preview --stack "$stack" --refresh --expect-no-changes --json --non-interactive >"$preview_json"
 preview_status=$?
 
-summary="$(npm run --silent drift-summary -- "$preview_json" --stack "$stack")"
+summary="$(npm run --silent plan-summary -- "$preview_json" --stack "$stack" --drift)"
 summary_status=$?
 
 printf '%s\n' "$summary"
