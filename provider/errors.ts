@@ -222,8 +222,8 @@ export class LogScaleProxyError extends LogScaleError {
     detail: string,
   ) {
     super(
-      `Could not reach LogScale at ${context.endpoint} through the proxy ${proxy.display} (from ${proxy.source}) ` +
-        `for ${context.operationName}${attemptsSuffix(context)}: ${detail}. ` +
+      `Could not reach LogScale at ${context.endpoint} for ${context.operationName}${attemptsSuffix(context)} ` +
+        `through the proxy ${proxy.display} (from ${proxy.source}): ${detail}. ` +
         (status === 407
           ? `Put the proxy's user name and password in ${proxy.source} (http://user:password@host:port).`
           : `Check ${proxy.source}, that the proxy runs, and that it lets this machine reach LogScale` +

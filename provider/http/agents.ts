@@ -13,6 +13,7 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import type * as net from "node:net";
+import * as tls from "node:tls";
 import { HttpProxyAgent } from "http-proxy-agent";
 import { HttpsProxyAgent } from "https-proxy-agent";
 
@@ -100,8 +101,8 @@ function watched<TAgent extends http.Agent>(agent: TAgent): TAgent {
   return agent;
 }
 
-function targetTls(tls: TlsOptions): https.AgentOptions {
-  return { ...(tls.caCertificate ? { ca: tls.caCertificate } : {}), rejectUnauthorized: tls.insecure !== true };
+function targetTls(options: TlsOptions): https.AgentOptions {
+  return { ...(options.caCertificate ? { ca: options.caCertificate } : {}), rejectUnauthorized: options.insecure !== true };
 }
 
 const poolOptions = { keepAlive: true, maxSockets: 16 } as const;
@@ -125,8 +126,11 @@ class TunnelAgent extends HttpsProxyAgent<string> {
     const onProxyConnect = (connect: { statusCode: number; statusText: string }) => (answer = connect);
     request.once("proxyConnect", onProxyConnect);
     let socket: net.Socket;
+    // https-proxy-agent starts TLS without the host, so Node would check the certificate
+    // against "localhost" for an IP address (an IP may not be sent as the server name).
+    const identity = { checkServerIdentity: (_host: string, certificate: tls.PeerCertificate) => tls.checkServerIdentity(options.host ?? "", certificate) };
     try {
-      socket = await super.connect(request, { ...options, ...this.tls });
+      socket = await super.connect(request, { ...options, ...this.tls, ...identity });
     } catch (error) {
       throw describeProxyFailure(error);
     } finally {
@@ -157,8 +161,8 @@ class ForwardAgent extends HttpProxyAgent<string> {
 }
 
 /** The agent for requests to `url`, through `proxy` when given. */
-export function createAgent(url: string, tls: TlsOptions, proxy?: URL): http.Agent {
+export function createAgent(url: string, tlsOptions: TlsOptions, proxy?: URL): http.Agent {
   const secure = new URL(url).protocol === "https:";
-  if (proxy !== undefined) return watched(secure ? new TunnelAgent(proxy, targetTls(tls)) : new ForwardAgent(proxy));
-  return watched(secure ? new https.Agent({ ...poolOptions, ...targetTls(tls) }) : new http.Agent(poolOptions));
+  if (proxy !== undefined) return watched(secure ? new TunnelAgent(proxy, targetTls(tlsOptions)) : new ForwardAgent(proxy));
+  return watched(secure ? new https.Agent({ ...poolOptions, ...targetTls(tlsOptions) }) : new http.Agent(poolOptions));
 }
