@@ -64,7 +64,7 @@ export function tokenProblem(token: string): string | undefined {
 
 /** Sent as the ProxyOrganization header, so it must be something Node sends as is. */
 export function organizationProblem(organization: string): string | undefined {
-  if (organization.trim() !== organization) return "must not begin or end with a space";
+  if (organization.trim() !== organization) return "must not begin or end with whitespace";
   const bad = firstUnsendableCharacter(organization, true);
   if (bad) {
     const shown = bad.codePoint > 0x20 && bad.codePoint !== 0x7f ? `'${String.fromCodePoint(bad.codePoint)}' (${codePointName(bad.codePoint)})` : codePointName(bad.codePoint);

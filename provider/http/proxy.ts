@@ -36,7 +36,7 @@ export class ProxySettingError extends Error {
 /** What is wrong with a proxy URL; never quotes it, as it may hold a password. */
 export function proxyUrlProblem(value: string): string | undefined {
   const example = "such as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants credentials)";
-  if (!URL.canParse(value)) return `must be an http:// or https:// URL ${example}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || !URL.canParse(value)) return `must be an http:// or https:// URL ${example}`;
   const url = new URL(value);
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return `must be an http:// or https:// URL ${example}; ${url.protocol.replace(/:$/, "")} proxies are not supported`;

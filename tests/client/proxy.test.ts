@@ -186,9 +186,8 @@ describe("a proxy that fails", () => {
     proxyEnvironment({ HTTPS_PROXY: denying.url });
     const { client } = testClient(front.url, { caCertificate: front.caCertificate });
     const requestsBefore = (await requestLog(emulator.url)).length;
-    const { result: error, seen } = await throughProxy(denying, () => client.ipFilters().catch((caught: unknown) => caught));
+    const { result: error, seen } = await throughProxy(denying, () => client.ipFilters().catch((caught: unknown) => caught)).finally(() => denying.stop());
     client.close();
-    await denying.stop();
     expect(error).toBeInstanceOf(LogScaleProxyError);
     expect(error).toMatchObject({ status: 403, attempts: 1, mayHaveBeenApplied: false });
     expect(String(error)).toContain(`through the proxy ${denying.url} (from HTTPS_PROXY): the proxy answered 403 Forbidden to CONNECT`);
