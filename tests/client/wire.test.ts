@@ -3,7 +3,7 @@
  * And what a non-conforming answer turns into.
  */
 import * as http from "node:http";
-import { LogScaleNetworkError, LogScaleResponseShapeError, LogScaleResponseTooLargeError } from "../../provider/errors";
+import { LogScaleHttpError, LogScaleNetworkError, LogScaleResponseShapeError, LogScaleResponseTooLargeError } from "../../provider/errors";
 import { maxResponseBytes } from "../../provider/http/transport";
 import { testClient } from "./support";
 
@@ -153,5 +153,29 @@ describe("an answer too large", () => {
     expect(error).toMatchObject({ limitBytes: maxResponseBytes, attempts: 1 });
     expect(String(error)).toContain(`The answer to IpFilters from http://127.0.0.1:${port}/graphql was larger than 16 MiB`);
     expect(requests).toBe(1);
+  });
+});
+
+describe("a redirect", () => {
+  it("is not followed: a 3xx is an HTTP error, and the API token never goes to the other address", async () => {
+    const elsewhere = await captureServer(() => ({ data: { ipFilters: [] } }));
+    let requests = 0;
+    const server = http.createServer((request, response) => {
+      requests++;
+      request.resume();
+      response.writeHead(302, { Location: `${elsewhere.url}/graphql` });
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const { client } = testClient(`http://127.0.0.1:${port}`, { apiToken: "api-token-not-for-elsewhere" });
+    const error = await client.ipFilters().catch((caught: unknown) => caught);
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+    await elsewhere.close();
+    expect(error).toBeInstanceOf(LogScaleHttpError);
+    expect(error).toMatchObject({ status: 302, attempts: 1 });
+    expect(requests).toBe(1);
+    expect(elsewhere.seen).toHaveLength(0);
   });
 });
