@@ -35,7 +35,8 @@ export abstract class LogScaleError extends Error {
   readonly attempts: number;
   /**
    * False only when the server provably did not act on the request: the connection was refused,
-   * or it answered 401/403/429. A mutation whose error says true may have been applied.
+   * it answered 401/403/429, or the proxy never passed the request on. A mutation whose error
+   * says true may have been applied.
    */
   abstract readonly mayHaveBeenApplied: boolean;
 
