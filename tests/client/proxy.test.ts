@@ -3,7 +3,7 @@
  * checked inside the tunnel), plain HTTP forwarded, NO_PROXY going around it, credentials, and
  * every way a proxy can fail, each a typed error that names the proxy and never its password.
  */
-import { LogScaleProxyError, LogScaleTlsError } from "../../provider/errors";
+import { LogScaleNetworkError, LogScaleProxyError, LogScaleTlsError } from "../../provider/errors";
 import { closedPort, droppingServer, type RunningProxy, startProxy } from "../support/proxy";
 import { startTlsFront, type TlsFront } from "../support/tls-front";
 import { requestLog, type RunningEmulator, startTestEmulator, testClient } from "./support";
@@ -179,6 +179,26 @@ describe("a proxy that fails", () => {
     expect(error).toBeInstanceOf(LogScaleProxyError);
     expect(String(error)).toContain(`through the proxy ${dropping.url} (from HTTPS_PROXY): the proxy closed the connection before it answered`);
     expect(dropping.connections()).toBe(1);
+  });
+
+  it("a connection lost once the tunnel is up is no proxy error: LogScale may have acted, the outcome is unknown", async () => {
+    const cutting = await startTlsFront(emulator.url, (request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.writeHead(200, { "Content-Type": "application/json", "Content-Length": "1000" });
+        response.write('{"data":{"createOrganizationPermissionsTokenV2":{"token":"abc~', () => response.socket?.destroy());
+      });
+    });
+    proxyEnvironment({ HTTPS_PROXY: proxy.url });
+    const { client } = testClient(cutting.url, { caCertificate: cutting.caCertificate });
+    const { result: error, seen } = await throughProxy(proxy, () =>
+      client.createOrganizationPermissionsTokenV2({ name: "cut-in-the-tunnel", permissions: ["ViewUsage"] }).catch((caught: unknown) => caught),
+    ).finally(() => cutting.close());
+    client.close();
+    expect(error).toBeInstanceOf(LogScaleNetworkError);
+    expect(error).toMatchObject({ mayHaveBeenApplied: true, attempts: 1 });
+    expect(String(error)).toContain("the outcome is unknown");
+    expect(seen).toEqual([`CONNECT ${new URL(cutting.url).host}`]);
   });
 
   it("answering CONNECT with 403 is a proxy error with the status, not retried, and LogScale sees nothing", async () => {

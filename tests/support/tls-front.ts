@@ -17,7 +17,8 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-export async function startTlsFront(targetUrl: string): Promise<TlsFront> {
+/** `answer`, when given, answers instead of the emulator (e.g. to cut an answer off). */
+export async function startTlsFront(targetUrl: string, answer?: http.RequestListener): Promise<TlsFront> {
   const dir = mkdtempSync(path.join(tmpdir(), "logscale-tls-"));
   const key = path.join(dir, "key.pem");
   const cert = path.join(dir, "cert.pem");
@@ -29,7 +30,7 @@ export async function startTlsFront(targetUrl: string): Promise<TlsFront> {
   const keyPem = readFileSync(key);
   rmSync(dir, { recursive: true, force: true });
   const target = new URL(targetUrl);
-  const front = https.createServer({ key: keyPem, cert: caCertificate }, (request, response) => {
+  const front = https.createServer({ key: keyPem, cert: caCertificate }, answer ?? ((request, response) => {
     const upstream = http.request(
       { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers },
       (answer) => {
@@ -38,7 +39,7 @@ export async function startTlsFront(targetUrl: string): Promise<TlsFront> {
       },
     );
     request.pipe(upstream);
-  });
+  }));
   await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
   return {
     url: `https://127.0.0.1:${(front.address() as { port: number }).port}`,
