@@ -8,6 +8,12 @@
  * 200 resources or fewer (a run there is short and the machine's noise large), 3 above.
  * BENCH_SIZES (default "200,1000") stack sizes; BENCH_ORGANIZATIONS (default "100,10000") other
  * tokens in the organization for the refresh; BENCH_ROUNDS: client operations per row.
+ * BENCH_ONLY=up measures only the `up` comparison (ratio and provider CPU), for quick
+ * before/after figures; BENCH_RESULTS (default bench/results.json) is where results go, so a
+ * partial run need not replace the full one.
+ *
+ * Every timed `up` also measures the CPU time of the dynamic provider process (provider-cpu.cjs,
+ * preloaded through NODE_OPTIONS): loading the package and serving each resource, per resource.
  */
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -31,7 +37,14 @@ interface UpComparison {
   readonly noopMedian: number;
   /** up(tokens) / up(no-op), medians: the goal is at most 1.15. */
   readonly ratio: number;
+  /** Dynamic provider process CPU per resource (ms), medians: our provider, and the no-op floor. */
+  readonly tokensProviderCpuMsPerResource: number;
+  readonly noopProviderCpuMsPerResource: number;
 }
+
+const upOnly = process.env["BENCH_ONLY"] === "up";
+const resultsFile = process.env["BENCH_RESULTS"] ?? path.join("bench", "results.json");
+const cpuMsPerResource = (runs: readonly UpRun[]) => median(runs.map((run) => (run.providerCpuSeconds * 1000) / run.size));
 
 function machine(): Record<string, string | number> {
   const pulumi = path.join(projectDir, ".pulumi", "bin", "pulumi");
@@ -50,10 +63,15 @@ const seconds = (value: number) => `${value.toFixed(2)} s`;
 
 function printTables(ups: UpComparison[], growth: Record<string, number>, refreshes: RefreshRun[], requests: OperationRequests, client: ClientRow[]): void {
   console.log("\n`pulumi up` of a new stack (medians, interleaved runs)");
-  console.log("| resources | tokens | no-op dynamic | ratio |");
-  console.log("|---|---|---|---|");
-  for (const up of ups) console.log(`| ${up.size} | ${seconds(up.tokensMedian)} | ${seconds(up.noopMedian)} | ${up.ratio.toFixed(2)} |`);
+  console.log("| resources | tokens | no-op dynamic | ratio | provider CPU per token | per no-op resource |");
+  console.log("|---|---|---|---|---|---|");
+  for (const up of ups) {
+    console.log(
+      `| ${up.size} | ${seconds(up.tokensMedian)} | ${seconds(up.noopMedian)} | ${up.ratio.toFixed(2)} | ${up.tokensProviderCpuMsPerResource.toFixed(2)} ms | ${up.noopProviderCpuMsPerResource.toFixed(2)} ms |`,
+    );
+  }
   for (const [label, value] of Object.entries(growth)) console.log(`${label}: ${value.toFixed(2)}`);
+  if (upOnly) return;
 
   console.log(`\nrefresh of ${refreshTokens} tokens`);
   console.log("| other tokens in the organization | time | requests |");
@@ -89,13 +107,31 @@ async function main(): Promise<void> {
         // Interleaved, so a slow spell of the machine falls on both sides.
         for (const kind of run % 2 === 1 ? (["tokens", "noop"] as const) : (["noop", "tokens"] as const)) {
           const result = await timedUp(program, emulator, kind, size, `${kind}-${size}-${run}`);
-          console.log(`  up ${kind} x${size} run ${run}: ${seconds(result.seconds)}`);
+          console.log(`  up ${kind} x${size} run ${run}: ${seconds(result.seconds)}, provider CPU ${seconds(result.providerCpuSeconds)}`);
           results.push(result);
         }
       }
-      const tokensSeconds = results.filter((result) => result.kind === "tokens").map((result) => result.seconds);
-      const noopSeconds = results.filter((result) => result.kind === "noop").map((result) => result.seconds);
-      ups.push({ size, tokensSeconds, noopSeconds, tokensMedian: median(tokensSeconds), noopMedian: median(noopSeconds), ratio: median(tokensSeconds) / median(noopSeconds) });
+      const tokenRuns = results.filter((result) => result.kind === "tokens");
+      const noopRuns = results.filter((result) => result.kind === "noop");
+      const tokensSeconds = tokenRuns.map((result) => result.seconds);
+      const noopSeconds = noopRuns.map((result) => result.seconds);
+      ups.push({
+        size,
+        tokensSeconds,
+        noopSeconds,
+        tokensMedian: median(tokensSeconds),
+        noopMedian: median(noopSeconds),
+        ratio: median(tokensSeconds) / median(noopSeconds),
+        tokensProviderCpuMsPerResource: cpuMsPerResource(tokenRuns),
+        noopProviderCpuMsPerResource: cpuMsPerResource(noopRuns),
+      });
+    }
+    if (upOnly) {
+      printTables(ups, {}, [], {} as OperationRequests, []);
+      const results = { date: new Date().toISOString(), command: "BENCH_ONLY=up npm run bench", machine: about, runsPerUp: Object.fromEntries(sizes.map((size) => [size, runsFor(size)])), up: ups };
+      writeFileSync(path.resolve(projectDir, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`\nwrote ${resultsFile}`);
+      return;
     }
     // Where a token's extra cost goes, at the smallest size: the engine's handling of a
     // token-sized state entry (with and without its secret) against everything else.
@@ -145,8 +181,8 @@ async function main(): Promise<void> {
       requests,
       client: { roundsPerRow: clientRounds, rows: client },
     };
-    writeFileSync(path.join(projectDir, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    console.log("\nwrote bench/results.json");
+    writeFileSync(path.resolve(projectDir, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nwrote ${resultsFile}`);
   } finally {
     program.remove();
     await emulator.stop();

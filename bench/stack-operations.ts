@@ -4,7 +4,9 @@
  * floor), refresh in small and large organizations, requests per operation, bytes of state
  * per token. Measurements only; the counts that must hold are asserted in npm test.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { EmulatorProcess } from "./emulator-process";
@@ -93,6 +95,25 @@ export interface UpRun {
   readonly kind: StackKind;
   readonly size: number;
   readonly seconds: number;
+  /** CPU time (user + system) of the dynamic provider process(es) of the `up`, from provider-cpu.cjs. */
+  readonly providerCpuSeconds: number;
+}
+
+/** Environment that makes each dynamic provider process of a stack record its CPU time into `dir`. */
+function providerCpuEnvironment(dir: string): Record<string, string> {
+  const preload = path.join(__dirname, "provider-cpu.cjs");
+  return { NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} --require ${preload}`.trim(), BENCH_PROVIDER_CPU_DIR: dir };
+}
+
+function providerCpuSeconds(dir: string, label: string): number {
+  const files = readdirSync(dir);
+  if (files.length === 0) throw new Error(`${label}: no dynamic provider process recorded its CPU time`);
+  let micros = 0;
+  for (const file of files) {
+    const usage = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as { userMicros: number; systemMicros: number };
+    micros += usage.userMicros + usage.systemMicros;
+  }
+  return micros / 1e6;
 }
 
 export function environmentFor(emulator: EmulatorProcess): Record<string, string> {
@@ -102,14 +123,17 @@ export function environmentFor(emulator: EmulatorProcess): Record<string, string
 /** `pulumi up` of a new stack, timed from the call to its end; the stack is then removed. */
 export async function timedUp(program: BenchProgram, emulator: EmulatorProcess, kind: StackKind, size: number, label: string): Promise<UpRun> {
   await resetEmulator(emulator);
-  const { stack } = await program.stack(label, programOf(program, kind, size), environmentFor(emulator));
+  const cpuDir = mkdtempSync(path.join(tmpdir(), "logscale-bench-cpu-"));
+  const { stack } = await program.stack(label, programOf(program, kind, size), { ...environmentFor(emulator), ...providerCpuEnvironment(cpuDir) });
   const started = performance.now();
   const result = await stack.up();
   const seconds = (performance.now() - started) / 1000;
   const created = result.summary.resourceChanges?.["create"] ?? 0;
   if (created !== size + 1) throw new Error(`${label}: expected ${size + 1} creates, got ${created}`);
   await stack.workspace.removeStack(label, { force: true });
-  return { kind, size, seconds };
+  const cpu = providerCpuSeconds(cpuDir, label);
+  rmSync(cpuDir, { recursive: true, force: true });
+  return { kind, size, seconds, providerCpuSeconds: cpu };
 }
 
 export function median(values: readonly number[]): number {

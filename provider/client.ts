@@ -9,7 +9,9 @@ import * as documents from "./graphql/documents";
 import { type ClientEvent, executeOperation, type ExecutorSettings, type Operation } from "./graphql/executor";
 import * as responses from "./graphql/responses";
 import type { CreatedToken, IpFilter, OrganizationTokenPolicies, SearchDomainRef, TokenHome, TokenMetadata, TokenPage, TokenType } from "./graphql/responses";
-import { createAgent } from "./http/transport";
+import { createAgent } from "./http/agents";
+import { firstUnsendableCharacter } from "./http/header-values";
+import { chooseProxy } from "./http/proxy";
 import { type RetryOptions, retryPolicy } from "./http/retry";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
 import { displayUrl, Redactor } from "./redact";
@@ -35,6 +37,13 @@ export interface LogScaleClientOptions {
   readonly organization?: string;
   readonly caCertificate?: string;
   readonly insecure?: boolean;
+  /**
+   * The proxy to go through, `http://[user:password@]host:port`. Without one, the environment's
+   * (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, as curl reads them).
+   */
+  readonly proxy?: string;
+  /** Where `proxy` came from, named in messages. */
+  readonly proxySource?: string;
   /** Per attempt. Default 30 s. */
   readonly timeoutMs?: number;
   readonly retry?: RetryOptions;
@@ -52,7 +61,15 @@ const optionsSchema = z.object({
     .refine((value) => /^https?:\/\/[^/]/i.test(value) && URL.canParse(value), {
       message: "must be an absolute http:// or https:// URL, e.g. https://cloud.community.humio.com",
     }),
-  apiToken: z.string().trim().min(1, { message: "must not be empty" }),
+  apiToken: z
+    .string()
+    .trim()
+    .min(1, { message: "must not be empty" })
+    .refine((value) => firstUnsendableCharacter(value, false) === undefined, { message: "must contain only visible ASCII characters (it is sent in the Authorization header)" }),
+  organization: z
+    .string()
+    .refine((value) => firstUnsendableCharacter(value, true) === undefined, { message: "must contain only printable ASCII characters (it is sent as the ProxyOrganization header)" })
+    .optional(),
   timeoutMs: z.number().int().positive().optional(),
 });
 
@@ -133,10 +150,16 @@ export class LogScaleClient {
     this.redactor = new Redactor([options.apiToken]);
     const baseUrl = options.url.replace(/\/+$/, "");
     const endpoint = `${baseUrl}/graphql`;
-    this.agent = createAgent(endpoint, {
-      ...(options.caCertificate === undefined ? {} : { caCertificate: options.caCertificate }),
-      ...(options.insecure === undefined ? {} : { insecure: options.insecure }),
-    });
+    const proxy = chooseProxy(endpoint, options.proxy === undefined ? undefined : { url: options.proxy, source: options.proxySource ?? "the client's proxy option" });
+    for (const secret of proxy?.secrets ?? []) this.redactor.add(secret);
+    this.agent = createAgent(
+      endpoint,
+      {
+        ...(options.caCertificate === undefined ? {} : { caCertificate: options.caCertificate }),
+        ...(options.insecure === undefined ? {} : { insecure: options.insecure }),
+      },
+      proxy?.url,
+    );
     this.settings = {
       endpoint,
       displayEndpoint: displayUrl(endpoint),
@@ -148,6 +171,7 @@ export class LogScaleClient {
         ...(options.organization ? { ProxyOrganization: options.organization } : {}),
       },
       agent: this.agent,
+      proxy: proxy === undefined ? undefined : { display: proxy.display, source: proxy.source },
       timeoutMs: options.timeoutMs ?? 30_000,
       retry: retryPolicy(options.retry),
       redactor: this.redactor,

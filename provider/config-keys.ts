@@ -11,6 +11,7 @@ export const configKeys = {
   insecure: "logscale:insecure",
   caCertificate: "logscale:caCertificate",
   timeoutSeconds: "logscale:timeoutSeconds",
+  proxy: "logscale:proxy",
 } as const;
 
 export const environmentVariables = {

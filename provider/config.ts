@@ -6,6 +6,8 @@
 import { z } from "zod";
 
 import { configKeys, environmentVariables } from "./config-keys";
+import { codePointName, firstUnsendableCharacter } from "./http/header-values";
+import { proxyUrlProblem } from "./http/proxy";
 
 export { configKeys, environmentVariables };
 
@@ -19,6 +21,7 @@ export interface ConnectionInput {
   readonly organization?: string;
   readonly insecure?: boolean;
   readonly caCertificate?: string;
+  readonly proxy?: string;
 }
 
 /** Everything the client needs, plus where each credential came from (for messages). */
@@ -30,8 +33,12 @@ export interface ConnectionSettings {
   readonly caCertificate?: string;
   /** How long one request may take; the client's default when unset. */
   readonly timeoutMs?: number;
+  /** A proxy set for this connection; without one, the client follows HTTPS_PROXY / NO_PROXY. */
+  readonly proxy?: string;
   readonly urlSource: string;
   readonly tokenSource: string;
+  readonly organizationSource?: string;
+  readonly proxySource?: string;
 }
 
 export class ConnectionConfigError extends Error {
@@ -49,6 +56,20 @@ export function urlProblem(url: string): string | undefined {
 export function tokenProblem(token: string): string | undefined {
   if (token.trim() === "") return "must not be empty";
   if (/\s/.test(token)) return "must not contain whitespace or line breaks (was it pasted with a trailing newline?)";
+  // Where, never what: the value is a credential.
+  const bad = firstUnsendableCharacter(token, false);
+  if (bad) return `must contain only visible ASCII characters, as it is sent in the Authorization header; character ${bad.index + 1} is not`;
+  return undefined;
+}
+
+/** Sent as the ProxyOrganization header, so it must be something Node sends as is. */
+export function organizationProblem(organization: string): string | undefined {
+  if (organization.trim() !== organization) return "must not begin or end with whitespace";
+  const bad = firstUnsendableCharacter(organization, true);
+  if (bad) {
+    const shown = bad.codePoint > 0x20 && bad.codePoint !== 0x7f ? `'${String.fromCodePoint(bad.codePoint)}' (${codePointName(bad.codePoint)})` : codePointName(bad.codePoint);
+    return `must contain only printable ASCII characters (letters, digits, punctuation, spaces), as it is sent as the ProxyOrganization HTTP header; character ${bad.index + 1}, ${shown}, is not`;
+  }
   return undefined;
 }
 
@@ -81,8 +102,10 @@ export function resolveConnection(
       urlSource: "the resource's connection.url",
       tokenSource: "the resource's connection.token",
       ...timeout(stack),
-      ...(override.organization ? { organization: override.organization } : {}),
+      ...(override.organization ? { organization: override.organization, organizationSource: "the resource's connection.organization" } : {}),
       ...(override.caCertificate ? { caCertificate: override.caCertificate } : {}),
+      // A connection is whole: without a proxy of its own it follows the environment, not logscale:proxy.
+      ...(override.proxy ? { proxy: override.proxy, proxySource: "the resource's connection.proxy" } : {}),
     });
   }
   const fromEnv = (names: readonly string[]) => {
@@ -121,8 +144,9 @@ export function resolveConnection(
     urlSource: url.source,
     tokenSource: token.source,
     ...timeout(stack),
-    ...(stack.organization ? { organization: stack.organization } : {}),
+    ...(stack.organization ? { organization: stack.organization, organizationSource: `stack config '${configKeys.organization}'` } : {}),
     ...(stack.caCertificate ? { caCertificate: stack.caCertificate } : {}),
+    ...(stack.proxy ? { proxy: stack.proxy, proxySource: `stack config '${configKeys.proxy}'` } : {}),
   });
 }
 
@@ -131,5 +155,9 @@ function validated(settings: ConnectionSettings): ConnectionSettings {
   if (badUrl) throw new ConnectionConfigError(`The LogScale URL from ${settings.urlSource} ${badUrl}.`);
   const badToken = tokenProblem(settings.apiToken);
   if (badToken) throw new ConnectionConfigError(`The LogScale API token from ${settings.tokenSource} ${badToken}.`);
+  const badOrganization = settings.organization === undefined ? undefined : organizationProblem(settings.organization);
+  if (badOrganization) throw new ConnectionConfigError(`The organization from ${settings.organizationSource ?? "the settings"} ${badOrganization}.`);
+  const badProxy = settings.proxy === undefined ? undefined : proxyUrlProblem(settings.proxy);
+  if (badProxy) throw new ConnectionConfigError(`The proxy from ${settings.proxySource ?? "the settings"} ${badProxy}.`);
   return settings;
 }

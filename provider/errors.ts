@@ -15,6 +15,8 @@ export type LogScaleErrorKind =
   | "network"
   | "tls"
   | "timeout"
+  | "proxy"
+  | "response-too-large"
   | "response-shape";
 
 export interface RequestContext {
@@ -33,7 +35,8 @@ export abstract class LogScaleError extends Error {
   readonly attempts: number;
   /**
    * False only when the server provably did not act on the request: the connection was refused,
-   * or it answered 401/403/429. A mutation whose error says true may have been applied.
+   * it answered 401/403/429, or the proxy never passed the request on. A mutation whose error
+   * says true may have been applied.
    */
   abstract readonly mayHaveBeenApplied: boolean;
 
@@ -184,6 +187,67 @@ export class LogScaleTlsError extends LogScaleError {
       `TLS with LogScale at ${context.endpoint} failed for ${context.operationName} (${code}): ${detail}. ` +
         `If LogScale uses a private CA, set 'logscale:caCertificate' to its PEM certificate; ` +
         `'logscale:insecure' skips verification (test clusters only).`,
+      context,
+    );
+  }
+}
+
+/** The proxy a request goes through, as messages name it: without credentials. */
+export interface ProxyInUse {
+  /** `http://proxy.example.com:3128`: scheme, host and port only. */
+  readonly display: string;
+  /** Where it was configured: `HTTPS_PROXY`, `logscale:proxy`, `connection.proxy`. */
+  readonly source: string;
+}
+
+/** Proxy answers that may be gone on the next try; any other status is the proxy's decision. */
+const transientProxyStatuses = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * The proxy did not take the request to LogScale: it could not be reached, closed the
+ * connection before answering, or refused (e.g. 407: it wants credentials, 403: LogScale's
+ * address is not allowed). LogScale never saw the request, so even a create may be sent again.
+ */
+export class LogScaleProxyError extends LogScaleError {
+  override readonly name = "LogScaleProxyError";
+  readonly kind = "proxy";
+  readonly mayHaveBeenApplied = false;
+  /** Worth another try: the proxy was unreachable or closed the connection, or answered a transient status. */
+  readonly transient: boolean;
+
+  constructor(
+    context: RequestContext,
+    readonly proxy: ProxyInUse,
+    /** The proxy's HTTP status, when it answered. */
+    readonly status: number | undefined,
+    detail: string,
+  ) {
+    super(
+      `Could not reach LogScale at ${context.endpoint} for ${context.operationName}${attemptsSuffix(context)} ` +
+        `through the proxy ${proxy.display} (from ${proxy.source}): ${detail}. ` +
+        (status === 407
+          ? `Put the proxy's user name and password in ${proxy.source} (http://user:password@host:port).`
+          : `Check ${proxy.source}, that the proxy runs, and that it lets this machine reach LogScale` +
+            (/_proxy$/i.test(proxy.source) ? " (or list LogScale's host in NO_PROXY to go around it)." : ".")),
+      context,
+    );
+    this.transient = status === undefined || transientProxyStatuses.has(status);
+  }
+}
+
+/** The answer was larger than the client reads: not a LogScale answer, or not one we asked for. */
+export class LogScaleResponseTooLargeError extends LogScaleError {
+  override readonly name = "LogScaleResponseTooLargeError";
+  readonly kind = "response-too-large";
+  readonly mayHaveBeenApplied = true;
+
+  constructor(
+    context: RequestContext,
+    readonly limitBytes: number,
+  ) {
+    super(
+      `The answer to ${context.operationName} from ${context.endpoint} was larger than ${limitBytes / (1024 * 1024)} MiB, ` +
+        `the most this provider reads, so it was dropped. Is the URL a LogScale server?`,
       context,
     );
   }

@@ -6,7 +6,8 @@
  * program does; they are compared by the time they stand for (durationMs, sameInputValue).
  */
 import { z } from "zod";
-import { type ConnectionInput, tokenProblem, urlProblem } from "./config";
+import { type ConnectionInput, organizationProblem, tokenProblem, urlProblem } from "./config";
+import { proxyUrlProblem } from "./http/proxy";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { assetPermissions } from "./permissions";
 import { closestMatches } from "./suggest";
@@ -299,6 +300,7 @@ const connectionSchema = z.object({
   organization: z.string().min(1).optional(),
   insecure: z.boolean().optional(),
   caCertificate: z.string().min(1).optional(),
+  proxy: z.string().min(1).optional(),
 }).strict();
 
 function checkConnection(value: unknown): Checked<ConnectionInput | undefined> {
@@ -308,12 +310,16 @@ function checkConnection(value: unknown): Checked<ConnectionInput | undefined> {
     // Never quote the value: it holds the API token.
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".") || (issue?.code === "unrecognized_keys" ? issue.keys.join(", ") : "");
-    return { failure: `must be { url, token, organization?, insecure?, caCertificate? }${field ? `; '${field}' is invalid` : ""}` };
+    return { failure: `must be { url, token, organization?, insecure?, caCertificate?, proxy? }${field ? `; '${field}' is invalid` : ""}` };
   }
   const badUrl = urlProblem(parsed.data.url);
   if (badUrl) return { failure: `url ${badUrl}` };
   const badToken = tokenProblem(parsed.data.token);
   if (badToken) return { failure: `token ${badToken}` };
+  const badOrganization = parsed.data.organization === undefined ? undefined : organizationProblem(parsed.data.organization);
+  if (badOrganization) return { failure: `organization ${badOrganization}` };
+  const badProxy = parsed.data.proxy === undefined ? undefined : proxyUrlProblem(parsed.data.proxy);
+  if (badProxy) return { failure: `proxy ${badProxy}` };
   return { value: parsed.data };
 }
 

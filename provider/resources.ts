@@ -19,6 +19,8 @@ export interface ConnectionArgs {
   readonly insecure?: pulumi.Input<boolean>;
   /** PEM certificate of a private CA to trust. */
   readonly caCertificate?: pulumi.Input<string>;
+  /** HTTP proxy to reach this LogScale through, `http://[user:password@]host:port`; without it, HTTPS_PROXY / NO_PROXY apply. */
+  readonly proxy?: pulumi.Input<string>;
 }
 
 interface CommonTokenArgs<TPermission extends string> {

@@ -402,7 +402,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private client(override: ConnectionInput | undefined): LogScaleClient {
     const settings = this.connection(override);
     const key = createHash("sha256")
-      .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate, settings.timeoutMs]))
+      .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate, settings.timeoutMs, settings.proxy]))
       .digest("hex");
     let client = this.connections.clients.get(key);
     if (!client) {
@@ -419,6 +419,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         ...this.options.client,
         ...(settings.organization ? { organization: settings.organization } : {}),
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
+        ...(settings.proxy ? { proxy: settings.proxy, proxySource: settings.proxySource ?? "the proxy setting" } : {}),
       });
       this.connections.clients.set(key, client);
     }

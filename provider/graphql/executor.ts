@@ -2,7 +2,7 @@
  * Sends one GraphQL operation with retries and turns every way it can fail into a typed,
  * redacted LogScaleError. Knows nothing of tokens: see client.ts for the operations.
  */
-import type * as http from "node:http";
+import * as http from "node:http";
 import type { z } from "zod";
 import {
   LogScaleAuthenticationError,
@@ -11,10 +11,13 @@ import {
   LogScaleGraphQLError,
   LogScaleHttpError,
   LogScaleNetworkError,
+  LogScaleProxyError,
   LogScaleResponseShapeError,
+  LogScaleResponseTooLargeError,
   LogScaleTimeoutError,
   LogScaleTlsError,
   type GraphQLErrorEntry,
+  type ProxyInUse,
   type RequestContext,
 } from "../errors";
 import { type PostOutcome, postOnce } from "../http/transport";
@@ -56,6 +59,8 @@ export interface ExecutorSettings {
   readonly displayEndpoint: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly agent: http.Agent;
+  /** The proxy requests go through, if any, for messages. */
+  readonly proxy: ProxyInUse | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly redactor: Redactor;
@@ -117,6 +122,7 @@ export async function executeOperation<TData>(
 export function shortAnswer(error: LogScaleError): string {
   if (error instanceof LogScaleHttpError) return `HTTP ${error.status}`;
   if (error instanceof LogScaleTimeoutError) return `no answer within ${Math.round(error.timeoutMs / 100) / 10} s`;
+  if (error instanceof LogScaleProxyError) return error.status === undefined ? `no way through the proxy ${error.proxy.display}` : `HTTP ${error.status} from the proxy ${error.proxy.display}`;
   if (error instanceof LogScaleNetworkError) return error.connectionRefused ? "connection refused" : `connection lost (${error.code})`;
   return error.kind;
 }
@@ -138,11 +144,22 @@ function interpret<TData>(
       };
     case "tls-error":
       return { ok: false, error: new LogScaleTlsError(context, outcome.code, redact(outcome.detail)) };
+    case "proxy-error":
+      return {
+        ok: false,
+        error: new LogScaleProxyError(context, settings.proxy ?? { display: "(unknown)", source: "(unknown)" }, outcome.failure.reason === "answered" ? outcome.failure.status : undefined, redact(outcome.detail)),
+      };
+    case "too-large":
+      return { ok: false, error: new LogScaleResponseTooLargeError(context, outcome.limitBytes) };
     case "response":
       break;
   }
 
   const { status } = outcome;
+  // A proxy that forwards plain http:// asks for its credentials with 407 instead of forwarding.
+  if (status === 407 && settings.proxy !== undefined) {
+    return { ok: false, error: new LogScaleProxyError(context, settings.proxy, status, `the proxy answered 407 ${http.STATUS_CODES[407]}`) };
+  }
   if (status === 401) return { ok: false, error: new LogScaleAuthenticationError(context, settings.credentialSource) };
   if (status === 403) return { ok: false, error: new LogScaleForbiddenError(context, excerpt(redact(outcome.body))) };
 

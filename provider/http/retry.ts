@@ -5,6 +5,9 @@
  * - Retried: network errors, timeouts, HTTP 408, 429, 500, 502, 503 and 504 (ky's list, less
  *   413: LogScale's request bodies are small and would be as large again). Nothing else: a
  *   401, 403, other 4xx/5xx, a GraphQL `errors` answer or an unexpected response shape fails at once.
+ * - A proxy that could not be reached, closed the connection before answering, or answered
+ *   408/429/5xx to CONNECT is retried too; LogScale never saw that request, so a create is
+ *   retried as well. A proxy's 403 or 407 fails at once.
  * - Queries and idempotent mutations (permission updates, delete) retry on all of those.
  * - Non-idempotent mutations (create, rotate) retry only when the server provably did not act:
  *   the connection was refused, or it answered 429. A timeout, a reset connection, a 408 or a
@@ -14,7 +17,7 @@
  *   A `Retry-After` header (seconds or HTTP date) sets a floor; when it asks for more than
  *   maxRetryAfterMs we stop instead of sleeping that long.
  */
-import { type LogScaleError, LogScaleHttpError, LogScaleNetworkError, LogScaleTimeoutError } from "../errors";
+import { type LogScaleError, LogScaleHttpError, LogScaleNetworkError, LogScaleProxyError, LogScaleTimeoutError } from "../errors";
 
 export type OperationSafety = "query" | "idempotent" | "non-idempotent";
 
@@ -58,6 +61,7 @@ export function isRetryable(error: LogScaleError, safety: OperationSafety): bool
   const transient =
     error instanceof LogScaleNetworkError ||
     error instanceof LogScaleTimeoutError ||
+    (error instanceof LogScaleProxyError && error.transient) ||
     (error instanceof LogScaleHttpError && retryableStatuses.has(error.status));
   if (!transient) return false;
   return safety !== "non-idempotent" || !error.mayHaveBeenApplied;

@@ -3,7 +3,8 @@
  * And what a non-conforming answer turns into.
  */
 import * as http from "node:http";
-import { LogScaleNetworkError, LogScaleResponseShapeError } from "../../provider/errors";
+import { LogScaleHttpError, LogScaleNetworkError, LogScaleResponseShapeError, LogScaleResponseTooLargeError } from "../../provider/errors";
+import { maxResponseBytes } from "../../provider/http/transport";
 import { testClient } from "./support";
 
 interface Captured {
@@ -120,5 +121,61 @@ describe("an answer cut off", () => {
     expect(String(error)).toContain("the outcome is unknown");
     expect(String(error)).not.toContain("abc~");
     expect(requests).toBe(1);
+  });
+});
+
+describe("an answer too large", () => {
+  it("is read no further than the limit: a typed error, not retried, and the request is ended", async () => {
+    let requests = 0;
+    let resolveClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+    // A body without end, as a wrong URL streaming a file might send: it stops only when the client goes.
+    const server = http.createServer((request, response) => {
+      requests++;
+      request.resume();
+      response.writeHead(200, { "Content-Type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (response.write(chunk));
+      };
+      response.on("drain", pump);
+      response.on("close", resolveClosed);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const { client } = testClient(`http://127.0.0.1:${port}`, { timeoutMs: 60_000 });
+    const error = await client.ipFilters().catch((caught: unknown) => caught);
+    await closed;
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+    expect(error).toBeInstanceOf(LogScaleResponseTooLargeError);
+    expect(error).toMatchObject({ limitBytes: maxResponseBytes, attempts: 1 });
+    expect(String(error)).toContain(`The answer to IpFilters from http://127.0.0.1:${port}/graphql was larger than 16 MiB`);
+    expect(requests).toBe(1);
+  });
+});
+
+describe("a redirect", () => {
+  it("is not followed: a 3xx is an HTTP error, and the API token never goes to the other address", async () => {
+    const elsewhere = await captureServer(() => ({ data: { ipFilters: [] } }));
+    let requests = 0;
+    const server = http.createServer((request, response) => {
+      requests++;
+      request.resume();
+      response.writeHead(302, { Location: `${elsewhere.url}/graphql` });
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    const { client } = testClient(`http://127.0.0.1:${port}`, { apiToken: "api-token-not-for-elsewhere" });
+    const error = await client.ipFilters().catch((caught: unknown) => caught);
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+    await elsewhere.close();
+    expect(error).toBeInstanceOf(LogScaleHttpError);
+    expect(error).toMatchObject({ status: 302, attempts: 1 });
+    expect(requests).toBe(1);
+    expect(elsewhere.seen).toHaveLength(0);
   });
 });

@@ -77,7 +77,16 @@ describe("check() refuses bad input, naming the property and what would be valid
     ["misspelt property", "system", { ...system, permission: ["ManageCluster"] }, "permission", "SystemPermissionsToken has no property 'permission'; did you mean 'permissions'?"],
     ["connection URL without scheme", "organization", { ...org, connection: { url: "logscale.example.com", token: "t0ken" } }, "connection", "connection url must be an absolute http:// or https:// URL"],
     ["connection token with a newline", "organization", { ...org, connection: { url: "https://x", token: "abc\n" } }, "connection", "connection token must not contain whitespace or line breaks (was it pasted with a trailing newline?)"],
-    ["connection with an unknown field", "organization", { ...org, connection: { url: "https://x", token: "abc", tls: true } }, "connection", "connection must be { url, token, organization?, insecure?, caCertificate? }; 'tls' is invalid"],
+    ["connection with an unknown field", "organization", { ...org, connection: { url: "https://x", token: "abc", tls: true } }, "connection", "connection must be { url, token, organization?, insecure?, caCertificate?, proxy? }; 'tls' is invalid"],
+    [
+      "connection organization Node would refuse as a header",
+      "organization",
+      { ...org, connection: { url: "https://x", token: "abc", organization: "Acme 組織" } },
+      "connection",
+      "connection organization must contain only printable ASCII characters (letters, digits, punctuation, spaces), as it is sent as the ProxyOrganization HTTP header; character 6, '組' (U+7D44), is not",
+    ],
+    ["connection token with a non-ASCII character", "organization", { ...org, connection: { url: "https://x", token: "tokén" } }, "connection", "connection token must contain only visible ASCII characters, as it is sent in the Authorization header; character 4 is not"],
+    ["connection proxy that is no HTTP proxy", "organization", { ...org, connection: { url: "https://x", token: "abc", proxy: "socks5://proxy.example.com:1080" } }, "connection", "connection proxy must be an http:// or https:// URL such as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants credentials); socks5 proxies are not supported"],
   ];
 
   it.each(cases)("%s", (_label, kind, news, property, message) => {
@@ -94,7 +103,14 @@ describe("check() refuses bad input, naming the property and what would be valid
 
   it("never quotes a connection token in a failure", () => {
     const secret = "super-secret-api-token";
-    for (const connection of [{ url: secret, token: secret }, { url: "https://x", token: `${secret}\n` }, { url: "https://x", token: secret, extra: secret }]) {
+    for (const connection of [
+      { url: secret, token: secret },
+      { url: "https://x", token: `${secret}\n` },
+      { url: "https://x", token: `${secret}é` },
+      { url: "https://x", token: secret, extra: secret },
+      { url: "https://x", token: "abc", proxy: `socks5://user:${secret}@proxy.example.com:1080` },
+      { url: "https://x", token: "abc", proxy: `http://user:${secret}@proxy.example.com:3128/path` },
+    ]) {
       const failures = failuresOf("organization", { ...org, connection });
       expect(failures).toHaveLength(1);
       expect(JSON.stringify(failures)).not.toContain(secret);

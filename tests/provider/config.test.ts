@@ -1,6 +1,6 @@
 import { resolveConnection } from "../../provider/config";
 import { TokenProvider } from "../../provider/token-provider";
-import { adminToken, control, injectFault, type RunningEmulator, startTestEmulator } from "../support/emulator";
+import { adminToken, control, injectFault, requestLog, type RunningEmulator, startTestEmulator } from "../support/emulator";
 import { stackConfig } from "./support";
 
 describe("where the connection comes from", () => {
@@ -44,6 +44,17 @@ describe("where the connection comes from", () => {
     });
   });
 
+  it("a proxy comes from logscale:proxy or a resource's connection.proxy, and a connection does not inherit the stack's", () => {
+    const stack = { url: "https://x.example.com", token: "t", proxy: "http://proxy.example.com:3128" };
+    expect(resolveConnection(undefined, stack, {})).toMatchObject({ proxy: "http://proxy.example.com:3128", proxySource: "stack config 'logscale:proxy'" });
+    expect(resolveConnection({ url: "https://mine.example.com", token: "mine", proxy: "http://other.example.com:8080" }, stack, {})).toMatchObject({
+      proxy: "http://other.example.com:8080",
+      proxySource: "the resource's connection.proxy",
+    });
+    // Without a proxy of its own, a connection follows the environment (HTTPS_PROXY, NO_PROXY) as the client reads it.
+    expect(resolveConnection({ url: "https://mine.example.com", token: "mine" }, stack, {})).not.toHaveProperty("proxy");
+  });
+
   it("timeoutSeconds from the stack config applies to every connection, a resource's own included", () => {
     const stack = { url: "https://x.example.com", token: "t", timeoutSeconds: "2.5" };
     expect(resolveConnection(undefined, stack, {})).toMatchObject({ timeoutMs: 2500 });
@@ -61,8 +72,26 @@ describe("where the connection comes from", () => {
     [{ url: "https://x", token: "t", timeoutSeconds: "0" }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got '0'."],
     [{ url: "https://x", token: "t", timeoutSeconds: " " }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got ' '."],
     [{ url: "https://x", token: "t", timeoutSeconds: "3600" }, {}, "Stack config 'logscale:timeoutSeconds' must be a number of seconds above 0 and at most 600, got '3600'."],
+    [{ url: "https://x", token: "t", proxy: "proxy.example.com:3128" }, {}, "The proxy from stack config 'logscale:proxy' must be an http:// or https:// URL such as http://proxy.example.com:3128"],
+    [{ url: "https://x", token: "t", proxy: "socks5://proxy.example.com:1080" }, {}, "The proxy from stack config 'logscale:proxy' must be an http:// or https:// URL such as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants credentials); socks5 proxies are not supported."],
+    [{ url: "https://x", token: "t", organization: "Acme Ø" }, {}, "The organization from stack config 'logscale:organization' must contain only printable ASCII characters (letters, digits, punctuation, spaces), as it is sent as the ProxyOrganization HTTP header; character 6, 'Ø' (U+00D8), is not."],
+    [{ url: "https://x", token: "t", organization: "acme\u0007" }, {}, "The organization from stack config 'logscale:organization' must contain only printable ASCII characters (letters, digits, punctuation, spaces), as it is sent as the ProxyOrganization HTTP header; character 5, U+0007, is not."],
+    [{ url: "https://x", token: "t", organization: "acme " }, {}, "The organization from stack config 'logscale:organization' must not begin or end with whitespace."],
+    [{ url: "https://x" }, { LOGSCALE_TOKEN: "abc€def" }, "The LogScale API token from the LOGSCALE_TOKEN environment variable must contain only visible ASCII characters, as it is sent in the Authorization header; character 4 is not."],
+    [{ url: "https://x", token: "abc\u0000def" }, {}, "The LogScale API token from stack config 'logscale:token' must contain only visible ASCII characters, as it is sent in the Authorization header; character 4 is not."],
   ])("explains what is missing or wrong (%#)", (stack, environment, message) => {
     expect(() => resolveConnection(undefined, stack, environment)).toThrow(message);
+  });
+
+  it("never repeats a proxy's credentials in its errors", () => {
+    for (const proxy of ["socks5://user:proxy-secret-1@proxy.example.com:1080", "http://user:proxy-secret-1@proxy.example.com:3128/path?x=1"]) {
+      expect(() => resolveConnection(undefined, { url: "https://x", token: "t", proxy }, {})).toThrow("The proxy from stack config 'logscale:proxy' must");
+      try {
+        resolveConnection(undefined, { url: "https://x", token: "t", proxy }, {});
+      } catch (error) {
+        expect(String(error)).not.toContain("proxy-secret-1");
+      }
+    }
   });
 
   it("never repeats the token in its errors", () => {
@@ -113,6 +142,17 @@ describe("configure() and check() together", () => {
       "OrgPermissionsToken has invalid inputs: property connection: connection token must not contain whitespace or line breaks",
     );
     await expect(outcome).rejects.not.toThrow(secret);
+  });
+
+  it.each([
+    ["logscale:organization", "Acme Ø", "The organization from stack config 'logscale:organization' must contain only printable ASCII characters"],
+    ["logscale:proxy", "proxy.example.com:3128", "The proxy from stack config 'logscale:proxy' must be an http:// or https:// URL"],
+  ])("a bad %s fails check() naming the setting, before any request", async (key, value, message) => {
+    const provider = new TokenProvider("organization");
+    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken, [key]: value }));
+    const before = (await requestLog(emulator.url)).length;
+    await expect(provider.check({}, { name: "x", permissions: ["ViewUsage"] })).rejects.toThrow(message);
+    expect((await requestLog(emulator.url)).length).toBe(before);
   });
 
   it("the environment is read at call time, after configure()", async () => {

@@ -17,6 +17,20 @@ describe("LogScaleClient options", () => {
     expect(() => new LogScaleClient({ url: "https://x", apiToken: "  " })).toThrow("Invalid LogScale client option 'apiToken': must not be empty");
   });
 
+  it.each([
+    [{ organization: "Acme 組織" }, "Invalid LogScale client option 'organization': must contain only printable ASCII characters (it is sent as the ProxyOrganization header)"],
+    [{ apiToken: "tökén-secret" }, "Invalid LogScale client option 'apiToken': must contain only visible ASCII characters (it is sent in the Authorization header)"],
+  ])("refuses a header value Node would refuse, naming the option (%#)", (options, message) => {
+    let thrown: unknown;
+    try {
+      new LogScaleClient({ url: "https://x", apiToken, ...options });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(String(thrown)).toContain(message);
+    expect(String(thrown)).not.toContain("secret");
+  });
+
   it("never puts the API token in its validation message", () => {
     // A user who swaps url and token must not see the token echoed back in a log or CI output.
     let thrown: unknown;
