@@ -7,7 +7,8 @@
 # cannot reach), cached beside the Pulumi CLI that scripts/ensure-pulumi.sh builds.
 #
 # actionlint checks the shell of `run:` steps with shellcheck when shellcheck is on PATH; it is
-# a Debian package (`apt-get install shellcheck`), which .ci/run installs when it is missing.
+# a Debian package (`apt-get install shellcheck`), which this script installs when it is missing
+# and it can (root with apt-get).
 set -euo pipefail
 
 version=v1.7.12
@@ -44,4 +45,13 @@ if ! [ -x "$binary" ] || [ "$(reported_version "$binary")" != "$version" ]; then
   [ "$(reported_version "$binary")" = "$version" ] || fail "the actionlint built in $build_dir reports '$(reported_version "$binary")', not $version"
 fi
 log "actionlint $version ready: $binary"
+
+# shellcheck comes from the system's packages. Where this runs as root with apt (these machines,
+# CI), a fresh machine gets it here, so `npm test` on a new clone needs nothing installed by hand;
+# elsewhere the lint test says what to install.
+if ! command -v shellcheck >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing shellcheck (Debian package) for actionlint's checks of run: steps"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 ||
+    log "could not install shellcheck; tests/unit/gitops-workflows-lint.test.ts will say what to install"
+fi
 echo "$binary"
