@@ -9,11 +9,13 @@ import { type NotRun, notRunFileVariable } from "./shared";
 
 export default function reportSuitesNotRun(): void {
   const file = process.env[notRunFileVariable];
-  if (file === undefined || !existsSync(file)) return;
-  const notRun = readFileSync(file, "utf8")
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as NotRun);
+  if (file === undefined) return;
+  const notRun = existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line) as NotRun)
+    : [];
   rmSync(path.dirname(file), { recursive: true, force: true });
   if (notRun.length === 0) return;
   const lines = notRun.map(({ suite }) => `  ${path.relative(projectDir, suite)}`);
