@@ -254,7 +254,7 @@ describe("retries", () => {
     let late: { stop(): Promise<void> } | undefined;
     const { client: early } = testClient(`http://127.0.0.1:${port}`, {
       sleep: async () => {
-        late ??= await startTestEmulator(port);
+        late ??= await startTestEmulator({ port });
       },
     });
     const created = await early.createOrganizationPermissionsTokenV2({ name: "after-refusal", permissions: ["ViewUsage"] });

@@ -2,28 +2,28 @@
  * Malformed inputs across the three kinds: `pulumi preview` must refuse every one of them
  * with a message naming the property, and no mutation may reach LogScale (check() only
  * reads: the policy, and which views and IP filters exist).
+ *
+ * Each case is a `pulumi preview` of a folder program, its own CLI process with its own language
+ * host and provider: nothing of a preview runs in Jest's process, so none can outlive its engine
+ * here (inline programs once did, failing the file with gRPC UNAVAILABLE rejections).
  */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
-import { configureLogScale, programPerFile } from "../support/pulumi";
+import { createFolderProgram, expectSuccess, type FolderProgram, type Run } from "../support/folder-program";
 import { viewIdsByName } from "./program";
 
-// 33 previews one after another: a safety net for a stuck run, not a time the suite must meet.
+// 33 previews: a safety net for a stuck run, not a time the suite must meet.
 jest.setTimeout(900_000);
 
-const emulator = emulatorPerFile();
-const program = programPerFile();
-let view = "";
-
-beforeAll(async () => {
-  view = (await viewIdsByName(emulator.url, adminToken, ["dashboards"]))[0] ?? "";
-});
-
 type Kind = "org" | "view" | "system";
+type Case = [kind: Kind, args: Record<string, unknown>, property: string, message: string];
+
 const org = { name: "ok", permissions: ["ManageUsers"] };
 const system = { name: "ok", permissions: ["ManageCluster"] };
 
 /** [kind, args, the property named, a piece of the message]. */
-function cases(): [Kind, Record<string, unknown>, string, string][] {
+function cases(view: string): Case[] {
   const okView = { name: "ok", permissions: ["ReadAccess"], viewIds: [view] };
   return [
     ["org", { ...org, name: "" }, "name", "name must not be empty or only whitespace"],
@@ -63,39 +63,77 @@ function cases(): [Kind, Record<string, unknown>, string, string][] {
 }
 
 /**
- * The engine stops a preview at the first resource check() refuses: one stack per case. One at
- * a time: inline programs previewed side by side in one process once lost their engine
- * connection (gRPC UNAVAILABLE, an unhandled rejection inside Pulumi's runtime that fails the
- * test), and on two cores running them side by side saved nothing.
+ * The program: plain JavaScript, as untyped as YAML or JSON input can be, declaring the one
+ * resource of the case the environment names. The engine stops a preview at the first resource
+ * check() refuses, hence one preview per case.
  */
-async function previewFailure(index: number, kind: Kind, args: Record<string, unknown>): Promise<string> {
-  const { logscale } = program;
-  const stack = await program.stack(`bad-${index}`, async () => {
-    const name = `bad-${index}`;
-    if (kind === "org") new logscale.OrgPermissionsToken(name, args as never);
-    else if (kind === "view") new logscale.ViewPermissionsToken(name, args as never);
-    else new logscale.SystemPermissionsToken(name, args as never);
-  });
-  await configureLogScale(stack, emulator.url, adminToken);
-  return stack.preview().then(() => "preview succeeded", (error: unknown) => String(error));
+const indexJs = `const { readFileSync } = require("node:fs");
+const logscale = require("pulumi-logscale-tokens");
+
+const index = Number(process.env.BAD_INPUT_CASE);
+const [kind, args] = JSON.parse(readFileSync(\`\${__dirname}/cases.json\`, "utf8"))[index];
+const Token = { org: logscale.OrgPermissionsToken, view: logscale.ViewPermissionsToken, system: logscale.SystemPermissionsToken }[kind];
+new Token(\`bad-\${index}\`, args);
+`;
+
+/**
+ * Three previews at a time: each is a handful of processes (CLI, language host, program,
+ * provider) mostly waiting on each other, so three overlap well even on two cores (33 previews
+ * took 100 s so, 124 s two at a time); every preview stands alone, so none can upset another.
+ */
+const parallelPreviews = 3;
+
+const emulator = emulatorPerFile();
+let folder: FolderProgram;
+let table: Case[] = [];
+
+beforeAll(async () => {
+  table = cases((await viewIdsByName(emulator.url, adminToken, ["dashboards"]))[0] ?? "");
+  folder = createFolderProgram();
+  const files: Record<string, string> = {
+    // Plain JavaScript: the language host need not load TypeScript.
+    "Pulumi.yaml": "name: logscale-bad-input\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+    "package.json": JSON.stringify({ name: "logscale-bad-input", main: "index.js" }),
+    "index.js": indexJs,
+    "cases.json": JSON.stringify(table),
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder.dir, name), text);
+  expectSuccess(await folder.pulumi(["stack", "init", "bad"]));
+  expectSuccess(await folder.pulumi(["config", "set", "logscale:url", emulator.url]));
+  expectSuccess(await folder.pulumi(["config", "set", "--secret", "logscale:token"], { input: adminToken }));
+});
+
+afterAll(() => {
+  folder?.remove();
+});
+
+/** Runs every case's preview, `parallelPreviews` at a time; the runs in the order of the table. */
+async function previewAll(): Promise<Run[]> {
+  const runs: Run[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < table.length; index = next++) {
+      runs[index] = await folder.pulumi(["preview", "--non-interactive"], { env: { BAD_INPUT_CASE: String(index) } });
+    }
+  };
+  await Promise.all(Array.from({ length: parallelPreviews }, worker));
+  return runs;
 }
 
 it("each fails at preview naming its property, and no mutation reaches LogScale", async () => {
-  const table = cases();
   expect(table.length).toBeGreaterThanOrEqual(30);
   await control(emulator.url, "DELETE", "requests");
-  const failures: string[] = [];
-  for (const [index, [kind, args]] of table.entries()) failures.push(await previewFailure(index, kind, args));
+  const runs = await previewAll();
   const wrong = table
-    .map(([kind, , property, message], index) => ({ index, kind, property, message, failure: failures[index] ?? "" }))
-    .filter(({ index, property, message, failure }) => {
+    .map(([kind, , property, message], index) => ({ index, kind, property, message, run: runs[index] }))
+    .filter(({ index, property, message, run }) => {
       const named = property === "connection" ? `has invalid inputs: property connection: ` : `resource 'bad-${index}': property ${property} `;
-      return !failure.includes(named) || !failure.includes(message);
+      return run === undefined || run.status === 0 || !run.output.includes(named) || !run.output.includes(message);
     })
-    .map(({ index, message, failure }) => ({ index, message, got: failure.split("\n").find((line) => line.includes("error:")) }));
+    .map(({ index, message, run }) => ({ index, message, status: run?.status, got: run?.output.split("\n").filter((line) => line.includes("error")) }));
   expect(wrong).toEqual([]);
   // The engine quotes a refused property's value, secrets included: a connection's API token must not appear.
-  expect(failures.join("\n")).not.toMatch(/token:\{?abc/);
+  expect(folder.transcript()).not.toMatch(/token:\{?abc/);
 
   const mutations = (await requestLog(emulator.url)).map((entry) => entry.operationName ?? "").filter((name) => /^(Create|Update|Delete|Rotate)/.test(name));
   expect(mutations).toEqual([]);

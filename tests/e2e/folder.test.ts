@@ -4,14 +4,10 @@
  * config, and the CLI binary run as a command (so the Node.js language host runs the program,
  * not an Automation API inline program).
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
-import { type Consumer, createConsumer } from "../support/consumer";
-import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { adminToken, emulatorPerFile, graphql, statusWith, storedTokens } from "../support/emulator";
+import { createFolderProgram, expectSuccess, type FolderProgram, type Run } from "../support/folder-program";
 
 jest.setTimeout(300_000);
 
@@ -61,43 +57,8 @@ const files: Record<string, string> = {
   "index.ts": program,
 };
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly output: string;
-}
-
-let emulator: RunningEmulator;
-let consumer: Consumer;
-let scratch: string;
-let env: NodeJS.ProcessEnv;
-/** Everything the CLI printed in this file, except where asked to show secrets: no secret may be in it. */
-let transcript = "";
-
-/** Asynchronous: the emulator in this process must keep answering while the CLI runs. */
-function pulumi(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(pulumiBinDir, "pulumi"), args, { cwd: consumer.dir, env });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      if (!args.includes("--show-secrets")) transcript += output;
-      resolve({ status, stdout, output });
-    });
-    child.stdin.end(input);
-  });
-}
-
-/** Fails with the CLI's own words, which say why. */
-function expectSuccess(run: Run): void {
-  if (run.status !== 0) throw new Error(`pulumi exited with ${run.status}:\n${run.output}`);
-}
+const emulator = emulatorPerFile();
+let folder: FolderProgram;
 
 function outputsOf(run: Run): Record<string, string> {
   expectSuccess(run);
@@ -112,32 +73,9 @@ function stateFiles(dir: string): string[] {
   });
 }
 
-async function status(url: string, query: string, token: string): Promise<number> {
-  const response = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ query }),
-  });
-  await response.text();
-  return response.status;
-}
-
 beforeAll(async () => {
-  requirePulumiCli();
-  emulator = await startTestEmulator();
-  consumer = createConsumer();
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(consumer.dir, name), text);
-  scratch = mkdtempSync(path.join(tmpdir(), "logscale-folder-"));
-  mkdirSync(path.join(scratch, "state"));
-  mkdirSync(path.join(scratch, "home"));
-  // The connection must come from stack config alone: none of the provider's environment fallbacks.
-  const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, ...inherited } = process.env;
-  env = {
-    ...inherited,
-    ...offlinePulumiEnvironment({ binDir: pulumiBinDir, home: path.join(scratch, "home"), backendDir: path.join(scratch, "state"), passphrase }),
-    // Every CLI run starts Node processes that load @pulumi/pulumi: the code cache makes that quicker.
-    NODE_COMPILE_CACHE: nodeCompileCache,
-  };
+  folder = createFolderProgram();
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder.dir, name), text);
   expectSuccess(await pulumi(["stack", "init", "dev"]));
   expectSuccess(await pulumi(["config", "set", "logscale:url", emulator.url]));
   // From stdin, as a careful user pipes it: a command-line argument is visible to every process.
@@ -146,15 +84,18 @@ beforeAll(async () => {
   expectSuccess(await pulumi(["config", "set", "viewId", searchDomain.id]));
 });
 
-afterAll(async () => {
-  await emulator?.stop();
-  consumer?.remove();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+afterAll(() => {
+  folder?.remove();
 });
+
+/** `pulumi <args>` in the folder; `input` goes to its standard input. */
+function pulumi(args: string[], input?: string): Promise<Run> {
+  return folder.pulumi(args, { input });
+}
 
 describe("pulumi up in a folder", () => {
   it("keeps the API token encrypted in the stack's config file", () => {
-    const settings = readFileSync(path.join(consumer.dir, "Pulumi.dev.yaml"), "utf8");
+    const settings = readFileSync(path.join(folder.dir, "Pulumi.dev.yaml"), "utf8");
     expect(settings).toContain("logscale:token:\n    secure: ");
     expect(settings.includes(adminToken)).toBe(false);
   });
@@ -187,7 +128,7 @@ describe("pulumi up in a folder", () => {
     expect(filters.ipFilters.map((filter) => filter.name)).toContain("office");
     const views = await graphql<{ searchDomains: { name: string }[] }>(emulator.url, "{ searchDomains { name } }", {}, readerToken);
     expect(views.searchDomains.map((view) => view.name)).toEqual(["dashboards"]);
-    expect(await status(emulator.url, "{ ipFilters { name } }", `${masked["ciTokenId"]}~not-the-secret`)).toBe(401);
+    expect(await statusWith(emulator.url, `${masked["ciTokenId"]}~not-the-secret`)).toBe(401);
   });
 
   it("keeps the secrets out of the state and out of everything the CLI printed", async () => {
@@ -200,13 +141,13 @@ describe("pulumi up in a folder", () => {
     // Booleans here too: were the state wrong, printing it could print a secret.
     expect(exported.stdout.includes(revealed["ciTokenId"] ?? "no id")).toBe(true);
     expect(exported.stdout.includes('"ciphertext"')).toBe(true);
-    const files = stateFiles(path.join(scratch, "state")).map((file) => readFileSync(file, "utf8"));
+    const files = stateFiles(folder.backendDir).map((file) => readFileSync(file, "utf8"));
     expect(files.some((text) => text.includes(revealed["ciTokenId"] ?? "no id"))).toBe(true);
-    expect(transcript).toContain("+ 3 created");
+    expect(folder.transcript()).toContain("+ 3 created");
     for (const secret of [...secrets, adminToken]) {
       expect(exported.stdout.includes(secret)).toBe(false);
       expect(files.some((text) => text.includes(secret))).toBe(false);
-      expect(transcript.includes(secret)).toBe(false);
+      expect(folder.transcript().includes(secret)).toBe(false);
     }
   });
 

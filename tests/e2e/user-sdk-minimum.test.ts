@@ -6,4 +6,4 @@ import { minimumVersion, userSdkSuite } from "./user-sdk";
 
 jest.setTimeout(600_000);
 
-userSdkSuite("the peer range's minimum", minimumVersion);
+userSdkSuite("the peer range's floor", minimumVersion);

@@ -12,25 +12,37 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
-import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { configureLogScale, createProgram, type Program, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
 
 interface Manifest {
+  readonly version?: string;
   readonly peerDependencies?: Record<string, string>;
-  readonly devDependencies?: Record<string, string>;
 }
 
-const manifest = JSON.parse(readFileSync(path.join(projectDir, "package.json"), "utf8")) as Manifest;
+function readManifest(file: string): Manifest {
+  return JSON.parse(readFileSync(file, "utf8")) as Manifest;
+}
+
+const manifest = readManifest(path.join(projectDir, "package.json"));
 
 export const peerRange = manifest.peerDependencies?.["@pulumi/pulumi"] ?? "";
-
-/** The SDK our CLI is built to (scripts/ensure-pulumi.sh builds the devDependencies pin). */
-export const cliVersion = manifest.devDependencies?.["@pulumi/pulumi"] ?? "";
 
 /**
  * Read from the peer range rather than written here, so the range we publish is the one proven:
  * moving its floor moves the test with it.
  */
-export const minimumVersion = /^\^(3\.\d+\.\d+)$/.exec(peerRange)?.[1] ?? `(no floor in peer range '${peerRange}')`;
+export const minimumVersion = floorOf(peerRange);
+
+function floorOf(range: string): string {
+  return /^\^(3\.\d+\.\d+)$/.exec(range)?.[1] ?? `(no floor in peer range '${range}')`;
+}
+
+/** The version the Pulumi CLI the tests run reports (`pulumi version`), without its `v`. */
+function cliVersion(): string {
+  requirePulumiCli();
+  const printed = execFileSync(path.join(pulumiBinDir, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+  return printed.trim().replace(/^v/, "");
+}
 
 /**
  * The newest 3.x npm served when this was written (`npm view @pulumi/pulumi version`): ahead of
@@ -45,7 +57,7 @@ export const newerVersion = "3.276.0";
  */
 export const belowMinimumVersion = "3.215.0";
 
-export function isNewer(a: string, b: string): boolean {
+function isNewer(a: string, b: string): boolean {
   const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
   const index = x.findIndex((part, i) => part !== y[i]);
   return index >= 0 && x[index]! > y[index]!;
@@ -69,8 +81,14 @@ export interface UserSdkSuite {
   readonly tarball: () => string;
 }
 
-/** Packs the package, installs it beside `sdkVersion` in a new program, and runs a stack there. */
-export function userSdkSuite(label: string, sdkVersion: string): UserSdkSuite {
+/** How the program's SDK stands to the CLI and to the peer range of the package it installed. */
+export type SdkPlace = "newer than the CLI" | "the peer range's floor";
+
+/**
+ * Packs the package, installs it beside `sdkVersion` in a new program, checks that the install
+ * holds the SDK the suite is about (`place`), and runs a stack there.
+ */
+export function userSdkSuite(place: SdkPlace, sdkVersion: string): UserSdkSuite {
   let emulator: RunningEmulator;
   let work: string;
   let tarball: string;
@@ -98,7 +116,7 @@ export function userSdkSuite(label: string, sdkVersion: string): UserSdkSuite {
     await emulator.stop();
   });
 
-  describe(`a program whose own @pulumi/pulumi is ${label} (${sdkVersion})`, () => {
+  describe(`a program whose own @pulumi/pulumi is ${place} (${sdkVersion})`, () => {
     it("npm installs exactly one @pulumi/pulumi, the program's, and the package and the provider plugin resolve that copy", () => {
       // One line per distinct copy, `path:name@version`; npm ls also fails if a peer is unmet or invalid.
       const copies = npm(["ls", "@pulumi/pulumi", "--all", "--parseable", "--long"], dir).trim().split("\n");
@@ -108,6 +126,21 @@ export function userSdkSuite(label: string, sdkVersion: string): UserSdkSuite {
       expect(fromPackage.resolve("@pulumi/pulumi/package.json")).toBe(path.join(sdk, "package.json"));
       // The resolution the dynamic-provider plugin script makes from the program's folder.
       expect(createRequire(path.join(dir, "index.js")).resolve("@pulumi/pulumi/cmd/dynamic-provider")).toBe(path.join(sdk, "cmd", "dynamic-provider", "index.js"));
+    });
+
+    it(`the SDK installed is ${place}: against \`pulumi version\` and the installed package's peer range`, () => {
+      const installed = readManifest(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json")).version ?? "";
+      const range = readManifest(path.join(dir, "node_modules", "pulumi-logscale-tokens", "package.json")).peerDependencies?.["@pulumi/pulumi"] ?? "";
+      const cli = cliVersion();
+      expect(installed).toBe(sdkVersion);
+      expect(cli).toMatch(/^3\.\d+\.\d+$/);
+      if (place === "newer than the CLI") {
+        expect(isNewer(installed, cli)).toBe(true);
+      } else {
+        expect(installed).toBe(floorOf(range));
+        // The CLI the tests run is within the range too, so the floor is older than it.
+        expect(isNewer(installed, cli)).toBe(false);
+      }
     });
 
     it("up, preview, refresh after drift, and destroy run through the CLI; LogScale holds the tokens exactly while the stack does", async () => {

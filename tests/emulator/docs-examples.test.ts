@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, control, ok, SEED, startTestEmulator, tokenId, type TestEmulator } from "./support";
+import { adminToken, emulatorPerFile, ok, SEED, tokenId } from "../support/emulator";
 
 /**
  * Request bodies shaped like the examples in LogScale's GraphQL reference: literal inputs,
@@ -6,13 +6,13 @@ import { ADMIN_TOKEN, control, ok, SEED, startTestEmulator, tokenId, type TestEm
  * The literal view ids are the default seed's (see SEED).
  */
 describe("LogScale documentation examples", () => {
-  let emulator: TestEmulator;
+  const emulator = emulatorPerFile({ reset: true });
   const TOKEN_STRING = /^[A-Za-z0-9]{32}~[A-Za-z0-9]{44}$/;
   const readBack = async (id: string) =>
     (
       await ok<{ token: { __typename: string; permissions: string[]; expireAt: number | null } }>(
         emulator.url,
-        ADMIN_TOKEN,
+        adminToken,
         `query ($id: String!) { token(tokenId: $id) { __typename expireAt
           ... on OrganizationPermissionsToken { permissions }
           ... on SystemPermissionsToken { permissions }
@@ -21,20 +21,10 @@ describe("LogScale documentation examples", () => {
       )
     ).token;
 
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    await control(emulator.url, "POST", "reset");
-  });
-
   it("creates an organization token with [ManageUsers, ViewUsage] (v1 and V2) and updates it", async () => {
     const v2 = await ok<{ createOrganizationPermissionsTokenV2: { token: string; tokenMetadata: { id: string; expireAt: null } } }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation {
         createOrganizationPermissionsTokenV2(input:
           { name: "org-access-example", organizationPermissions: [ ManageUsers, ViewUsage ] })
@@ -48,7 +38,7 @@ describe("LogScale documentation examples", () => {
 
     const v1 = await ok<{ createOrganizationPermissionsToken: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation { createOrganizationPermissionsToken(input:
         { name: "org-v1-example", expireAt: null, permissions: [ ViewUsage, ManageUsers ] }) }`,
     );
@@ -56,7 +46,7 @@ describe("LogScale documentation examples", () => {
 
     const updated = await ok<{ updateOrganizationPermissionsTokenPermissions: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation ($id: String!) { updateOrganizationPermissionsTokenPermissions(input: { id: $id, permissions: [ ViewUsage ] }) }`,
       { id: tokenMetadata.id },
     );
@@ -67,7 +57,7 @@ describe("LogScale documentation examples", () => {
   it("creates a view token over two views with [ReadAccess]; OrganizationOwnedQueries comes back added", async () => {
     const created = await ok<{ createViewPermissionsToken: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation {
         createViewPermissionsToken(input:
           { name: "reader-example",
@@ -90,7 +80,7 @@ describe("LogScale documentation examples", () => {
 
     const updated = await ok<{ updateViewPermissionsTokenPermissions: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation ($id: String!) { updateViewPermissionsTokenPermissions(input: { id: $id, permissions: [ ReadAccess, ChangeDashboards ] }) }`,
       { id },
     );
@@ -107,7 +97,7 @@ describe("LogScale documentation examples", () => {
   it("creates a V2 view token with the same view id twice (as the docs example does): it is covered once", async () => {
     const created = await ok<{ createViewPermissionsTokenV2: { token: string; tokenMetadata: { name: string; expireAt: null; views: unknown[] } } }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation {
         createViewPermissionsTokenV2(input:
           { name: "my-view-example",
@@ -126,7 +116,7 @@ describe("LogScale documentation examples", () => {
   it("creates a system token with [ViewOrganizations, ManageOrganizations] and updates it (the result is a String)", async () => {
     const created = await ok<{ createSystemPermissionsToken: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation { createSystemPermissionsToken(input:
         { name: "system-example", permissions: [ ViewOrganizations, ManageOrganizations ] }) }`,
     );
@@ -135,7 +125,7 @@ describe("LogScale documentation examples", () => {
 
     const updated = await ok<{ updateSystemPermissionsTokenPermissions: string }>(
       emulator.url,
-      ADMIN_TOKEN,
+      adminToken,
       `mutation ($id: String!) { updateSystemPermissionsTokenPermissions(input: { id: $id, permissions: [ ManageOrganizations, ReadHealthCheck ] }) }`,
       { id },
     );

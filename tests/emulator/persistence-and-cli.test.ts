@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { startEmulator } from "../../emulator";
 import { within } from "../support/wait";
-import { ADMIN_TOKEN, authenticates, createOrgToken, ok, startTestEmulator, storeTokens } from "./support";
+import { adminToken, authenticates, createOrgToken, ok, startTestEmulator, storedTokens } from "../support/emulator";
 
 const projectRoot = path.resolve(__dirname, "../..");
 
@@ -23,7 +23,7 @@ describe("emulator state file", () => {
     const statePath = path.join(dir, "state.json");
     const first = await startTestEmulator({ statePath });
     const created = await createOrgToken(first.url, { name: "persistent", organizationPermissions: ["ViewUsage"] });
-    await ok(first.url, ADMIN_TOKEN, `mutation { createIPFilter(input: { name: "saved", ipFilter: "192.0.2.0/24" }) { id } }`);
+    await ok(first.url, adminToken, `mutation { createIPFilter(input: { name: "saved", ipFilter: "192.0.2.0/24" }) { id } }`);
     await first.stop();
 
     const text = readFileSync(statePath, "utf8");
@@ -36,9 +36,9 @@ describe("emulator state file", () => {
 
     const second = await startTestEmulator({ statePath });
     try {
-      expect((await storeTokens(second.url)).map((t) => [t.id, t.name])).toEqual([[created.tokenMetadata.id, "persistent"]]);
+      expect((await storedTokens(second.url)).map((t) => [t.id, t.name])).toEqual([[created.tokenMetadata.id, "persistent"]]);
       expect(await authenticates(second.url, created.token)).toBe(true);
-      const filters = await ok<{ ipFilters: Array<{ name: string }> }>(second.url, ADMIN_TOKEN, "{ ipFilters { name } }");
+      const filters = await ok<{ ipFilters: Array<{ name: string }> }>(second.url, adminToken, "{ ipFilters { name } }");
       expect(filters.ipFilters.map((f) => f.name)).toEqual(["office", "saved"]);
     } finally {
       await second.stop();
@@ -62,7 +62,7 @@ describe("emulator state file", () => {
       },
     });
     try {
-      const data = await ok(emulator.url, ADMIN_TOKEN, `{ organization { name configs { tokens { viewPermissionTokensAllowPermissionUpdates } } }
+      const data = await ok(emulator.url, adminToken, `{ organization { name configs { tokens { viewPermissionTokensAllowPermissionUpdates } } }
         searchDomains { __typename id name } ipFilters { id } }`);
       expect(data).toEqual({
         organization: { name: "acme", configs: { tokens: { viewPermissionTokensAllowPermissionUpdates: false } } },
@@ -80,7 +80,7 @@ describe("emulator state file", () => {
 
   it("stop() does not wait for open connections: one idle keep-alive, one in the middle of a request", async () => {
     const emulator = await startTestEmulator();
-    await ok(emulator.url, ADMIN_TOKEN, "{ organization { id } }"); // leaves an idle keep-alive socket
+    await ok(emulator.url, adminToken, "{ organization { id } }"); // leaves an idle keep-alive socket
     // Headers begun but never finished: the server would wait for the rest until its headers
     // timeout (a minute), far beyond the deadline below, unless stop() closes the connection.
     const { port } = new URL(emulator.url);

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import * as path from "node:path";
 import { Kind, parse, print, visit, type FragmentDefinitionNode, type OperationDefinitionNode } from "graphql";
 import { describeWithShared, readShared, sharedDir } from "../support/shared";
-import { ADMIN_TOKEN, control, ok, SEED, startTestEmulator, storeTokens, tokenId, type TestEmulator } from "./support";
+import { adminToken, emulatorPerFile, ok, SEED, storedTokens, tokenId } from "../support/emulator";
 
 /**
  * Replays humio-operator's own token documents (a real LogScale client) against the
@@ -60,24 +60,17 @@ interface TokenResult {
 }
 
 describeWithShared("humio-operator's token operations against the emulator", () => {
-  let emulator: TestEmulator;
+  const emulator = emulatorPerFile({ reset: true });
   let ops: Operations;
   const executed = new Set<string>();
 
   const run = async <T>(name: string, variables: Record<string, unknown>): Promise<T> => {
     executed.add(name);
-    return ok<T>(emulator.url, ADMIN_TOKEN, documentFor(ops, name), variables, name);
+    return ok<T>(emulator.url, adminToken, documentFor(ops, name), variables, name);
   };
 
-  beforeAll(async () => {
+  beforeAll(() => {
     ops = loadOperations();
-    emulator = await startTestEmulator();
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    await control(emulator.url, "POST", "reset");
   });
 
   const kinds = [
@@ -157,7 +150,7 @@ describeWithShared("humio-operator's token operations against the emulator", () 
 
     expect(await run<{ deleteToken: boolean }>("DeleteToken", { Id: finalId })).toEqual({ deleteToken: true });
     expect(await get(finalId)).toEqual([]);
-    expect(await storeTokens(emulator.url)).toEqual([]);
+    expect(await storedTokens(emulator.url)).toEqual([]);
   });
 
   it("the operator's typeFilter (a bare enum value) only returns tokens of that kind", async () => {

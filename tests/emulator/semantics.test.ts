@@ -1,7 +1,8 @@
 import {
-  ADMIN_TOKEN,
+  adminToken,
+  emulatorPerFile,
   authenticates,
-  control,
+  controlResponse,
   createOrgToken,
   createSystemToken,
   createViewToken,
@@ -11,13 +12,12 @@ import {
   gqlError,
   ok,
   SEED,
-  setPolicies,
+  setTokenPolicy,
   startTestEmulator,
-  storeTokens,
+  storedTokens,
   TOKENS_QUERY,
   TOKEN_QUERY,
-  type TestEmulator,
-} from "./support";
+} from "../support/emulator";
 
 const DAY = 86_400_000;
 
@@ -29,62 +29,50 @@ interface ListedToken {
 }
 
 describe("emulator token semantics", () => {
-  let emulator: TestEmulator;
-  let url: string;
+  const emulator = emulatorPerFile({ reset: true });
 
-  const getToken = async (id: string) => (await ok<{ token: Record<string, unknown> }>(url, ADMIN_TOKEN, TOKEN_QUERY, { id })).token;
+  const getToken = async (id: string) => (await ok<{ token: Record<string, unknown> }>(emulator.url, adminToken, TOKEN_QUERY, { id })).token;
   const list = async (variables: Record<string, unknown>) =>
-    (await ok<{ tokens: { totalResults: number; results: ListedToken[] } }>(url, ADMIN_TOKEN, TOKENS_QUERY, variables)).tokens;
-  const advanceClock = async (advanceMs: number) => (await control<{ now: number }>(url, "POST", "clock", { advanceMs })).json.now;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    url = emulator.url;
-  });
-  afterAll(async () => {
-    await emulator.stop();
-  });
-  beforeEach(async () => {
-    await control(url, "POST", "reset");
-  });
+    (await ok<{ tokens: { totalResults: number; results: ListedToken[] } }>(emulator.url, adminToken, TOKENS_QUERY, variables)).tokens;
+  const advanceClock = async (advanceMs: number) => (await controlResponse<{ now: number }>(emulator.url, "POST", "clock", { advanceMs })).json.now;
 
   describe("secrets", () => {
     it("returns the secret only from create and rotate, and never stores or logs it", async () => {
-      const created = await createOrgToken(url, { name: "secretive", organizationPermissions: ["ViewUsage"] });
+      const created = await createOrgToken(emulator.url, { name: "secretive", organizationPermissions: ["ViewUsage"] });
       const secret = created.token.split("~")[1] ?? "";
       expect(secret).toHaveLength(44);
       const id = created.tokenMetadata.id;
 
       const reads = [
-        (await gql(url, ADMIN_TOKEN, TOKEN_QUERY, { id })).text,
-        (await gql(url, ADMIN_TOKEN, TOKENS_QUERY, { sortBy: "Name" })).text,
-        JSON.stringify((await control(url, "GET", "store")).json),
+        (await gql(emulator.url, adminToken, TOKEN_QUERY, { id })).text,
+        (await gql(emulator.url, adminToken, TOKENS_QUERY, { sortBy: "Name" })).text,
+        JSON.stringify((await controlResponse(emulator.url, "GET", "store")).json),
       ];
       for (const text of reads) {
         expect(text).toContain(id);
         expect(text).not.toContain(secret);
       }
-      const log = JSON.stringify((await control(url, "GET", "requests")).json);
+      const log = JSON.stringify((await controlResponse(emulator.url, "GET", "requests")).json);
       expect(log).toContain("createOrganizationPermissionsTokenV2");
       expect(log).not.toContain(secret);
 
-      const rotated = (await ok<{ rotateToken: string }>(url, ADMIN_TOKEN, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, { id }))
+      const rotated = (await ok<{ rotateToken: string }>(emulator.url, adminToken, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, { id }))
         .rotateToken;
       expect(rotated).toMatch(/^[A-Za-z0-9]{32}~[A-Za-z0-9]{44}$/);
       expect(rotated.split("~")[1]).not.toBe(secret);
     });
 
     it("a created token string authenticates", async () => {
-      const created = await createViewToken(url, { name: "reader", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
-      expect(await authenticates(url, created.token)).toBe(true);
-      expect(await authenticates(url, `${created.tokenMetadata.id}~${"x".repeat(44)}`)).toBe(false);
+      const created = await createViewToken(emulator.url, { name: "reader", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
+      expect(await authenticates(emulator.url, created.token)).toBe(true);
+      expect(await authenticates(emulator.url, `${created.tokenMetadata.id}~${"x".repeat(44)}`)).toBe(false);
     });
   });
 
   describe("rotate and delete", () => {
     it("rotation gives a new id and secret, keeps everything else, and the old string stops working at once", async () => {
       const expireAt = Date.now() + DAY;
-      const created = await createOrgToken(url, {
+      const created = await createOrgToken(emulator.url, {
         name: "rotating",
         organizationPermissions: ["ChangeOrganizationPermissions", "ViewUsage"],
         expireAt,
@@ -92,26 +80,26 @@ describe("emulator token semantics", () => {
       });
       const before = await getToken(created.tokenMetadata.id);
       const rotated = (
-        await ok<{ rotateToken: string }>(url, ADMIN_TOKEN, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, {
+        await ok<{ rotateToken: string }>(emulator.url, adminToken, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, {
           id: created.tokenMetadata.id,
         })
       ).rotateToken;
       const newId = rotated.split("~")[0] ?? "";
       expect(newId).not.toBe(created.tokenMetadata.id);
       expect(await getToken(newId)).toEqual({ ...before, id: newId });
-      expect(await authenticates(url, created.token)).toBe(false);
-      expect(await authenticates(url, rotated)).toBe(true);
-      const error = await gqlError(url, ADMIN_TOKEN, TOKEN_QUERY, { id: created.tokenMetadata.id });
+      expect(await authenticates(emulator.url, created.token)).toBe(false);
+      expect(await authenticates(emulator.url, rotated)).toBe(true);
+      const error = await gqlError(emulator.url, adminToken, TOKEN_QUERY, { id: created.tokenMetadata.id });
       expect(error.message).toBe(`Could not find a token with id '${created.tokenMetadata.id}'`);
     });
 
     it("deleting twice: true, then a GraphQL error naming the id (not false)", async () => {
-      const created = await createSystemToken(url, { name: "doomed", systemPermissions: ["ReadHealthCheck"] });
+      const created = await createSystemToken(emulator.url, { name: "doomed", systemPermissions: ["ReadHealthCheck"] });
       const id = created.tokenMetadata.id;
       const DELETE = `mutation ($id: String!) { deleteToken(input: { id: $id }) }`;
-      expect(await ok(url, ADMIN_TOKEN, DELETE, { id })).toEqual({ deleteToken: true });
-      expect(await authenticates(url, created.token)).toBe(false);
-      const error = await gqlError(url, ADMIN_TOKEN, DELETE, { id });
+      expect(await ok(emulator.url, adminToken, DELETE, { id })).toEqual({ deleteToken: true });
+      expect(await authenticates(emulator.url, created.token)).toBe(false);
+      const error = await gqlError(emulator.url, adminToken, DELETE, { id });
       expect(error).toMatchObject({
         message: `Could not find a token with id '${id}'`,
         path: ["deleteToken"],
@@ -121,19 +109,19 @@ describe("emulator token semantics", () => {
     });
 
     it("rotate and update of an unknown id are errors", async () => {
-      const rotate = await gqlError(url, ADMIN_TOKEN, `mutation { rotateToken(input: { id: "nope" }) }`);
+      const rotate = await gqlError(emulator.url, adminToken, `mutation { rotateToken(input: { id: "nope" }) }`);
       expect(rotate.message).toBe("Could not find a token with id 'nope'");
       const update = await gqlError(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `mutation { updateViewPermissionsTokenPermissions(input: { id: "nope", permissions: [ReadAccess] }) }`,
       );
       expect(update.message).toBe("Could not find a token with id 'nope'");
     });
 
     it("an update through the wrong kind's mutation is refused", async () => {
-      const created = await createOrgToken(url, { name: "org", organizationPermissions: ["ViewUsage"] });
-      const error = await gqlError(url, ADMIN_TOKEN, `mutation ($id: String!) { updateSystemPermissionsTokenPermissions(input: { id: $id, permissions: [ReadHealthCheck] }) }`, {
+      const created = await createOrgToken(emulator.url, { name: "org", organizationPermissions: ["ViewUsage"] });
+      const error = await gqlError(emulator.url, adminToken, `mutation ($id: String!) { updateSystemPermissionsTokenPermissions(input: { id: $id, permissions: [ReadHealthCheck] }) }`, {
         id: created.tokenMetadata.id,
       });
       expect(error.message).toBe(`Token '${created.tokenMetadata.id}' is an organization permission token, not a system permission token`);
@@ -142,7 +130,7 @@ describe("emulator token semantics", () => {
 
   describe("token(tokenId:)", () => {
     it("returns the right __typename and views as View/Repository objects", async () => {
-      const created = await createViewToken(url, {
+      const created = await createViewToken(emulator.url, {
         name: "mixed",
         viewIds: [SEED.productionLogs, SEED.securityAudit],
         viewPermissions: ["ReadAccess"],
@@ -165,7 +153,7 @@ describe("emulator token semantics", () => {
     });
 
     it("an unknown id is a GraphQL error with a state map and data null", async () => {
-      const response = await gql(url, ADMIN_TOKEN, TOKEN_QUERY, { id: "missing-token-id" });
+      const response = await gql(emulator.url, adminToken, TOKEN_QUERY, { id: "missing-token-id" });
       expect(response.status).toBe(200);
       expect(response.json).toEqual({
         data: null,
@@ -186,15 +174,15 @@ describe("emulator token semantics", () => {
     const now = () => Date.now();
 
     beforeEach(async () => {
-      const alpha = await createOrgToken(url, { name: "alpha", organizationPermissions: ["ViewUsage"], expireAt: now() + 3 * DAY });
-      const beta = await createOrgToken(url, { name: "Beta", organizationPermissions: ["ViewUsage"] });
-      const gamma = await createViewToken(url, {
+      const alpha = await createOrgToken(emulator.url, { name: "alpha", organizationPermissions: ["ViewUsage"], expireAt: now() + 3 * DAY });
+      const beta = await createOrgToken(emulator.url, { name: "Beta", organizationPermissions: ["ViewUsage"] });
+      const gamma = await createViewToken(emulator.url, {
         name: "gamma-view",
         viewIds: [SEED.dashboards],
         viewPermissions: ["ReadAccess"],
         expireAt: now() + DAY,
       });
-      const delta = await createSystemToken(url, { name: "delta", systemPermissions: ["ReadHealthCheck"], expireAt: now() + 2 * DAY });
+      const delta = await createSystemToken(emulator.url, { name: "delta", systemPermissions: ["ReadHealthCheck"], expireAt: now() + 2 * DAY });
       ids = {
         alpha: alpha.tokenMetadata.id,
         Beta: beta.tokenMetadata.id,
@@ -234,12 +222,12 @@ describe("emulator token semantics", () => {
       const page = await list({ sortBy: "Name", skip: 1, limit: 2 });
       expect(page).toEqual({ totalResults: 4, results: [expect.objectContaining({ name: "Beta" }), expect.objectContaining({ name: "delta" })] });
       expect(await list({ sortBy: "Name", limit: 0 })).toEqual({ totalResults: 4, results: [] });
-      const error = await gqlError(url, ADMIN_TOKEN, TOKENS_QUERY, { sortBy: "Name", skip: -1 });
+      const error = await gqlError(emulator.url, adminToken, TOKENS_QUERY, { sortBy: "Name", skip: -1 });
       expect(error.message).toBe("skip must not be negative");
     });
 
     it("returns at most 50 results when no limit is given", async () => {
-      for (let i = 0; i < 47; i += 1) await createOrgToken(url, { name: `bulk-${i}`, organizationPermissions: [] });
+      for (let i = 0; i < 47; i += 1) await createOrgToken(emulator.url, { name: `bulk-${i}`, organizationPermissions: [] });
       const page = await list({ sortBy: "Name" });
       expect(page.totalResults).toBe(51);
       expect(page.results).toHaveLength(50);
@@ -253,7 +241,7 @@ describe("emulator token semantics", () => {
 
   describe("permission normalisation", () => {
     it("view tokens: umbrellas become their Create/Update/Delete trio, OrganizationOwnedQueries is added, enum order", async () => {
-      const created = await createViewToken(url, {
+      const created = await createViewToken(emulator.url, {
         name: "umbrella",
         viewIds: [SEED.dashboards],
         viewPermissions: ["ReadAccess", "ChangeFiles", "ReadAccess", "ChangeTriggers", "CreateFiles"],
@@ -262,7 +250,7 @@ describe("emulator token semantics", () => {
       expect(created.tokenMetadata.permissions).toEqual(expected);
       expect((await getToken(created.tokenMetadata.id))["permissions"]).toEqual(expected);
 
-      await ok(url, ADMIN_TOKEN, `mutation ($id: String!) { updateViewPermissionsTokenPermissions(input: { id: $id, permissions: [ChangeScheduledReports, ChangeActions, ChangeSavedQueries] }) }`, {
+      await ok(emulator.url, adminToken, `mutation ($id: String!) { updateViewPermissionsTokenPermissions(input: { id: $id, permissions: [ChangeScheduledReports, ChangeActions, ChangeSavedQueries] }) }`, {
         id: created.tokenMetadata.id,
       });
       expect((await getToken(created.tokenMetadata.id))["permissions"]).toEqual([
@@ -280,25 +268,25 @@ describe("emulator token semantics", () => {
     });
 
     it("organization and system tokens return exactly the given set, de-duplicated, in enum order", async () => {
-      const org = await createOrgToken(url, { name: "o", organizationPermissions: ["ViewUsage", "ExportOrganization", "ViewUsage"] });
+      const org = await createOrgToken(emulator.url, { name: "o", organizationPermissions: ["ViewUsage", "ExportOrganization", "ViewUsage"] });
       expect(org.tokenMetadata.permissions).toEqual(["ExportOrganization", "ViewUsage"]);
-      const system = await createSystemToken(url, { name: "s", systemPermissions: ["ManageCluster", "ReadHealthCheck"] });
+      const system = await createSystemToken(emulator.url, { name: "s", systemPermissions: ["ManageCluster", "ReadHealthCheck"] });
       expect(system.tokenMetadata.permissions).toEqual(["ReadHealthCheck", "ManageCluster"]);
     });
 
     it("an empty permission list is accepted", async () => {
-      const org = await createOrgToken(url, { name: "nothing", organizationPermissions: [] });
+      const org = await createOrgToken(emulator.url, { name: "nothing", organizationPermissions: [] });
       expect(org.tokenMetadata.permissions).toEqual([]);
     });
   });
 
   describe("token security policies", () => {
     it("a disallowed permission update is refused with a message naming the policy flag", async () => {
-      const created = await createOrgToken(url, { name: "locked", organizationPermissions: ["ViewUsage"] });
-      await setPolicies(url, { organizationPermissionTokensAllowPermissionUpdates: false });
+      const created = await createOrgToken(emulator.url, { name: "locked", organizationPermissions: ["ViewUsage"] });
+      await setTokenPolicy(emulator.url, { organizationPermissionTokensAllowPermissionUpdates: false });
       const error = await gqlError(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `mutation ($id: String!) { updateOrganizationPermissionsTokenPermissions(input: { id: $id, permissions: [ManageUsers] }) }`,
         { id: created.tokenMetadata.id },
       );
@@ -311,8 +299,8 @@ describe("emulator token semantics", () => {
 
     it("updateTokenSecurityPolicies returns the organization with the stored policies", async () => {
       const result = await ok<{ updateTokenSecurityPolicies: { id: string; configs: { tokens: Record<string, unknown> } } }>(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `mutation ($input: TokenSecurityPoliciesInput!) { updateTokenSecurityPolicies(input: $input) {
           id configs { tokens { viewPermissionTokensEnforceIpFilter { id name ipFilter } viewPermissionTokensAllowPermissionUpdates
             systemPermissionTokensEnabled systemPermissionTokensAllowPermissionUpdates organizationPermissionTokensEnforceExpirationAfterMs } } } }`,
@@ -342,20 +330,20 @@ describe("emulator token semantics", () => {
         },
       });
       const read = await ok<{ organization: { name: string; configs: { tokens: { viewPermissionTokensAllowPermissionUpdates: boolean } } } }>(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `{ organization { name configs { tokens { viewPermissionTokensAllowPermissionUpdates } } } }`,
       );
       expect(read.organization).toEqual({ name: "emulator", configs: { tokens: { viewPermissionTokensAllowPermissionUpdates: false } } });
     });
 
     it("disabling a token type deletes all its tokens and refuses new ones", async () => {
-      const view = await createViewToken(url, { name: "v", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
-      const org = await createOrgToken(url, { name: "o", organizationPermissions: ["ViewUsage"] });
-      await setPolicies(url, { viewPermissionTokensEnabled: false });
-      expect((await storeTokens(url)).map((t) => t.id)).toEqual([org.tokenMetadata.id]);
-      expect(await authenticates(url, view.token)).toBe(false);
-      const error = await gqlError(url, ADMIN_TOKEN, CREATE_VIEW, {
+      const view = await createViewToken(emulator.url, { name: "v", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
+      const org = await createOrgToken(emulator.url, { name: "o", organizationPermissions: ["ViewUsage"] });
+      await setTokenPolicy(emulator.url, { viewPermissionTokensEnabled: false });
+      expect((await storedTokens(emulator.url)).map((t) => t.id)).toEqual([org.tokenMetadata.id]);
+      expect(await authenticates(emulator.url, view.token)).toBe(false);
+      const error = await gqlError(emulator.url, adminToken, CREATE_VIEW, {
         input: { name: "v2", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] },
       });
       expect(error.message).toBe(
@@ -364,67 +352,67 @@ describe("emulator token semantics", () => {
     });
 
     it("an enforced maximum lifetime shortens existing tokens and refuses creates beyond it", async () => {
-      const forever = await createOrgToken(url, { name: "forever", organizationPermissions: ["ViewUsage"] });
-      const short = await createOrgToken(url, { name: "short", organizationPermissions: ["ViewUsage"], expireAt: Date.now() + 3_600_000 });
+      const forever = await createOrgToken(emulator.url, { name: "forever", organizationPermissions: ["ViewUsage"] });
+      const short = await createOrgToken(emulator.url, { name: "short", organizationPermissions: ["ViewUsage"], expireAt: Date.now() + 3_600_000 });
       const before = Date.now();
-      await setPolicies(url, { organizationPermissionTokensEnforceExpirationAfterMs: DAY });
+      await setTokenPolicy(emulator.url, { organizationPermissionTokensEnforceExpirationAfterMs: DAY });
       const after = Date.now();
-      const byName = Object.fromEntries((await storeTokens(url)).map((t) => [t.name, t.expireAt]));
+      const byName = Object.fromEntries((await storedTokens(emulator.url)).map((t) => [t.name, t.expireAt]));
       expect(byName["forever"]).toBeGreaterThanOrEqual(before + DAY);
       expect(byName["forever"]).toBeLessThanOrEqual(after + DAY);
       expect(byName["short"]).toBe(short.tokenMetadata.expireAt);
       expect(forever.tokenMetadata.expireAt).toBeNull();
 
-      const noExpiry = await gqlError(url, ADMIN_TOKEN, CREATE_ORG, { input: { name: "x", organizationPermissions: [] } });
+      const noExpiry = await gqlError(emulator.url, adminToken, CREATE_ORG, { input: { name: "x", organizationPermissions: [] } });
       expect(noExpiry.message).toMatch(
         /^The organization's token security policy requires organization permission tokens to expire within 86400000 ms \(1 day\); expireAt must be set and no later than \d+$/,
       );
-      const tooLate = await gqlError(url, ADMIN_TOKEN, CREATE_ORG, {
+      const tooLate = await gqlError(emulator.url, adminToken, CREATE_ORG, {
         input: { name: "x", organizationPermissions: [], expireAt: Date.now() + 2 * DAY },
       });
       expect(tooLate.state).toMatchObject({ code: "ExpirationTooLate", policy: "organizationPermissionTokensEnforceExpirationAfterMs" });
-      await createOrgToken(url, { name: "fine", organizationPermissions: [], expireAt: Date.now() + DAY / 2 });
+      await createOrgToken(emulator.url, { name: "fine", organizationPermissions: [], expireAt: Date.now() + DAY / 2 });
     });
 
     it("an enforced IP filter is put on existing and new tokens of that type", async () => {
       const filter = (
         await ok<{ createIPFilter: { id: string; name: string; ipFilter: string } }>(
-          url,
-          ADMIN_TOKEN,
+          emulator.url,
+          adminToken,
           `mutation { createIPFilter(input: { name: "vpn", ipFilter: "192.168.0.0/16" }) { id name ipFilter } }`,
         )
       ).createIPFilter;
-      const existing = await createSystemToken(url, { name: "sys", systemPermissions: ["ReadHealthCheck"] });
-      await setPolicies(url, { systemPermissionTokensEnforceIpFilterId: filter.id });
+      const existing = await createSystemToken(emulator.url, { name: "sys", systemPermissions: ["ReadHealthCheck"] });
+      await setTokenPolicy(emulator.url, { systemPermissionTokensEnforceIpFilterId: filter.id });
       expect(((await getToken(existing.tokenMetadata.id))["ipFilterV2"] as { id: string }).id).toBe(filter.id);
-      const later = await createSystemToken(url, { name: "sys2", systemPermissions: ["ReadHealthCheck"], ipFilterId: SEED.officeFilter });
+      const later = await createSystemToken(emulator.url, { name: "sys2", systemPermissions: ["ReadHealthCheck"], ipFilterId: SEED.officeFilter });
       expect((await getToken(later.tokenMetadata.id))["ipFilter"]).toBe("192.168.0.0/16");
     });
   });
 
   describe("expiry", () => {
     it("an expired token stops authenticating at once, stays visible for the window, then disappears", async () => {
-      const created = await createOrgToken(url, { name: "brief", organizationPermissions: ["ViewUsage"], expireAt: Date.now() + 60_000 });
+      const created = await createOrgToken(emulator.url, { name: "brief", organizationPermissions: ["ViewUsage"], expireAt: Date.now() + 60_000 });
       const id = created.tokenMetadata.id;
-      expect(await authenticates(url, created.token)).toBe(true);
+      expect(await authenticates(emulator.url, created.token)).toBe(true);
 
       const afterExpiry = await advanceClock(61_000);
-      expect(await authenticates(url, created.token)).toBe(false);
+      expect(await authenticates(emulator.url, created.token)).toBe(false);
       const token = await getToken(id);
       expect(token["expireAt"]).toBeLessThan(afterExpiry);
       expect((await list({ sortBy: "Name" })).results.map((t) => t.id)).toEqual([id]);
 
       await advanceClock(300_000);
-      const error = await gqlError(url, ADMIN_TOKEN, TOKEN_QUERY, { id });
+      const error = await gqlError(emulator.url, adminToken, TOKEN_QUERY, { id });
       expect(error.message).toBe(`Could not find a token with id '${id}'`);
       expect(await list({ sortBy: "Name" })).toEqual({ totalResults: 0, results: [] });
-      expect(await storeTokens(url)).toEqual([]);
+      expect(await storedTokens(emulator.url)).toEqual([]);
     });
 
     it("accepts expireAt as an integer literal (Long) and returns it unchanged", async () => {
       const created = await ok<{ createOrganizationPermissionsToken: string }>(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `mutation { createOrganizationPermissionsToken(input: { name: "literal", permissions: [], expireAt: 4102444800000 }) }`,
       );
       const id = created.createOrganizationPermissionsToken.split("~")[0] ?? "";
@@ -432,14 +420,14 @@ describe("emulator token semantics", () => {
     });
 
     it("refuses an expireAt in the past, and rotating an expired token", async () => {
-      const past = await gqlError(url, ADMIN_TOKEN, CREATE_ORG, {
+      const past = await gqlError(emulator.url, adminToken, CREATE_ORG, {
         input: { name: "late", organizationPermissions: [], expireAt: Date.now() - 1000 },
       });
       expect(past.message).toMatch(/^expireAt must be in the future: \d+ is not after the current time \d+ \(epoch milliseconds\)$/);
 
-      const created = await createOrgToken(url, { name: "old", organizationPermissions: [], expireAt: Date.now() + 60_000 });
+      const created = await createOrgToken(emulator.url, { name: "old", organizationPermissions: [], expireAt: Date.now() + 60_000 });
       await advanceClock(120_000);
-      const rotate = await gqlError(url, ADMIN_TOKEN, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, {
+      const rotate = await gqlError(emulator.url, adminToken, `mutation ($id: String!) { rotateToken(input: { id: $id }) }`, {
         id: created.tokenMetadata.id,
       });
       expect(rotate.message).toBe(`Token '${created.tokenMetadata.id}' has expired and cannot be rotated`);
@@ -448,40 +436,40 @@ describe("emulator token semantics", () => {
 
   describe("references", () => {
     it("an unknown view id is an error naming it; nothing is created", async () => {
-      const error = await gqlError(url, ADMIN_TOKEN, CREATE_VIEW, {
+      const error = await gqlError(emulator.url, adminToken, CREATE_VIEW, {
         input: { name: "v", viewIds: [SEED.dashboards, "NoSuchView0000000000000"], viewPermissions: ["ReadAccess"] },
       });
       expect(error.message).toBe("Could not find a view or repository with id 'NoSuchView0000000000000'");
       expect(error.state).toEqual({ code: "SearchDomainNotFound", viewId: "NoSuchView0000000000000" });
-      expect(await storeTokens(url)).toEqual([]);
+      expect(await storedTokens(emulator.url)).toEqual([]);
     });
 
     it("an unknown IP filter id is an error naming it", async () => {
-      const error = await gqlError(url, ADMIN_TOKEN, CREATE_ORG, {
+      const error = await gqlError(emulator.url, adminToken, CREATE_ORG, {
         input: { name: "o", organizationPermissions: [], ipFilterId: "no-such-filter" },
       });
       expect(error.message).toBe("Could not find an IP filter with id 'no-such-filter'");
     });
 
     it("a view token needs at least one view", async () => {
-      const error = await gqlError(url, ADMIN_TOKEN, CREATE_VIEW, { input: { name: "v", viewIds: [], viewPermissions: ["ReadAccess"] } });
+      const error = await gqlError(emulator.url, adminToken, CREATE_VIEW, { input: { name: "v", viewIds: [], viewPermissions: ["ReadAccess"] } });
       expect(error.state).toEqual({ code: "InvalidInput", field: "viewIds" });
     });
 
     it("stores asset permission assignments; omitted, null and [] are all accepted", async () => {
       const assignment = { assetResourceIdentifier: `searchdomain/${SEED.dashboards}/dashboard/abc`, permissions: ["DeleteAsset", "UpdateAsset"] };
-      await createViewToken(url, { name: "a1", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: [assignment] });
-      await createViewToken(url, { name: "a2", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: null });
-      await createViewToken(url, { name: "a3", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: [] });
-      await createViewToken(url, { name: "a4", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
-      const stored = Object.fromEntries((await storeTokens(url)).map((t) => [t.name, t.assetPermissionAssignments]));
+      await createViewToken(emulator.url, { name: "a1", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: [assignment] });
+      await createViewToken(emulator.url, { name: "a2", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: null });
+      await createViewToken(emulator.url, { name: "a3", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"], assetPermissionAssignments: [] });
+      await createViewToken(emulator.url, { name: "a4", viewIds: [SEED.dashboards], viewPermissions: ["ReadAccess"] });
+      const stored = Object.fromEntries((await storedTokens(emulator.url)).map((t) => [t.name, t.assetPermissionAssignments]));
       expect(stored).toEqual({
         a1: [{ assetResourceIdentifier: assignment.assetResourceIdentifier, permissions: ["UpdateAsset", "DeleteAsset"] }],
         a2: [],
         a3: [],
         a4: [],
       });
-      const noRead = await gqlError(url, ADMIN_TOKEN, CREATE_VIEW, {
+      const noRead = await gqlError(emulator.url, adminToken, CREATE_VIEW, {
         input: { name: "a5", viewIds: [SEED.dashboards], viewPermissions: ["ChangeDashboards"], assetPermissionAssignments: [assignment] },
       });
       expect(noRead.message).toBe("Asset permissions can only be assigned to a view permission token that has the ReadAccess permission");
@@ -489,8 +477,8 @@ describe("emulator token semantics", () => {
 
     it("searchDomain resolves views and repositories by name; an unknown name is an error", async () => {
       const data = await ok<{ view: unknown; repo: unknown }>(
-        url,
-        ADMIN_TOKEN,
+        emulator.url,
+        adminToken,
         `{ view: searchDomain(name: "dashboards") { __typename id name }
            repo: searchDomain(name: "staging-logs") { __typename id name ... on Repository { type } } }`,
       );
@@ -498,25 +486,25 @@ describe("emulator token semantics", () => {
         view: { __typename: "View", id: SEED.dashboards, name: "dashboards" },
         repo: { __typename: "Repository", id: SEED.stagingLogs, name: "staging-logs", type: "DEFAULT" },
       });
-      const error = await gqlError(url, ADMIN_TOKEN, `{ searchDomain(name: "nope") { id } }`);
+      const error = await gqlError(emulator.url, adminToken, `{ searchDomain(name: "nope") { id } }`);
       expect(error.message).toBe("Could not find a view or repository with name 'nope'");
     });
 
     it("IP filters can be listed, created, updated and deleted; one in use cannot be deleted", async () => {
       const created = (
-        await ok<{ createIPFilter: { id: string } }>(url, ADMIN_TOKEN, `mutation { createIPFilter(input: { name: "lab", ipFilter: "172.16.0.0/12" }) { id } }`)
+        await ok<{ createIPFilter: { id: string } }>(emulator.url, adminToken, `mutation { createIPFilter(input: { name: "lab", ipFilter: "172.16.0.0/12" }) { id } }`)
       ).createIPFilter;
-      await ok(url, ADMIN_TOKEN, `mutation ($id: String!) { updateIPFilter(input: { id: $id, name: "lab-2" }) { id } }`, { id: created.id });
-      expect((await ok<{ ipFilters: unknown[] }>(url, ADMIN_TOKEN, `{ ipFilters { id name ipFilter } }`)).ipFilters).toEqual([
+      await ok(emulator.url, adminToken, `mutation ($id: String!) { updateIPFilter(input: { id: $id, name: "lab-2" }) { id } }`, { id: created.id });
+      expect((await ok<{ ipFilters: unknown[] }>(emulator.url, adminToken, `{ ipFilters { id name ipFilter } }`)).ipFilters).toEqual([
         { id: SEED.officeFilter, name: "office", ipFilter: "10.0.0.0/8" },
         { id: created.id, name: "lab-2", ipFilter: "172.16.0.0/12" },
       ]);
       const DELETE = `mutation ($id: String!) { deleteIPFilter(input: { id: $id }) }`;
-      expect(await ok(url, ADMIN_TOKEN, DELETE, { id: created.id })).toEqual({ deleteIPFilter: true });
-      expect((await gqlError(url, ADMIN_TOKEN, DELETE, { id: created.id })).message).toBe(`Could not find an IP filter with id '${created.id}'`);
+      expect(await ok(emulator.url, adminToken, DELETE, { id: created.id })).toEqual({ deleteIPFilter: true });
+      expect((await gqlError(emulator.url, adminToken, DELETE, { id: created.id })).message).toBe(`Could not find an IP filter with id '${created.id}'`);
 
-      await createOrgToken(url, { name: "filtered", organizationPermissions: [], ipFilterId: SEED.officeFilter });
-      const inUse = await gqlError(url, ADMIN_TOKEN, DELETE, { id: SEED.officeFilter });
+      await createOrgToken(emulator.url, { name: "filtered", organizationPermissions: [], ipFilterId: SEED.officeFilter });
+      const inUse = await gqlError(emulator.url, adminToken, DELETE, { id: SEED.officeFilter });
       expect(inUse.state).toEqual({ code: "IPFilterInUse", ipFilterId: SEED.officeFilter });
     });
   });
@@ -529,35 +517,35 @@ describe("emulator token semantics", () => {
       ["a fractional Long literal", `mutation { createOrganizationPermissionsToken(input: { name: "x", permissions: [], expireAt: 1.5 }) }`, /Long/],
       ["a syntax error", `{ tokens(sortBy: Name) { totalResults }`, /Syntax Error/],
     ])("%s → HTTP 200, errors with locations, data null", async (_what, query, message) => {
-      const response = await gql(url, ADMIN_TOKEN, query);
+      const response = await gql(emulator.url, adminToken, query);
       expect(response.status).toBe(200);
       expect(response.json.data).toBeNull();
       expect(response.json.errors?.[0]?.message).toMatch(message);
       expect(response.json.errors?.[0]?.locations?.[0]).toEqual({ line: expect.any(Number), column: expect.any(Number) });
-      expect(await storeTokens(url)).toEqual([]);
+      expect(await storedTokens(emulator.url)).toEqual([]);
     });
 
     it("rejects a Long variable that is not a safe integer", async () => {
       for (const expireAt of [1.5, 2 ** 60, "1700000000000"]) {
-        const response = await gql(url, ADMIN_TOKEN, CREATE_ORG, { input: { name: "x", organizationPermissions: [], expireAt } });
+        const response = await gql(emulator.url, adminToken, CREATE_ORG, { input: { name: "x", organizationPermissions: [], expireAt } });
         expect({ status: response.status, data: response.json.data }).toEqual({ status: 200, data: null });
         expect(response.json.errors?.[0]?.message).toMatch(/Long cannot represent/);
       }
     });
 
     it("answers a malformed JSON body with HTTP 400", async () => {
-      const response = await fetch(`${url}/graphql`, {
+      const response = await fetch(`${emulator.url}/graphql`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+        headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
         body: "{ not json",
       });
       expect(response.status).toBe(400);
     });
 
     it("ignores the ?id= query string humio-operator adds", async () => {
-      const response = await fetch(`${url}/graphql?id=GetOrganization`, {
+      const response = await fetch(`${emulator.url}/graphql?id=GetOrganization`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+        headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
         body: JSON.stringify({ query: "query GetOrganization { organization { id } }", operationName: "GetOrganization" }),
       });
       expect(await response.json()).toEqual({ data: { organization: { id: SEED.organizationId } } });
@@ -569,10 +557,10 @@ describe("emulator options", () => {
   it("validationErrorStatus changes the status of document errors only", async () => {
     const emulator = await startTestEmulator({ validationErrorStatus: 400 });
     try {
-      const invalid = await gql(emulator.url, ADMIN_TOKEN, `{ nosuchfield }`);
+      const invalid = await gql(emulator.url, adminToken, `{ nosuchfield }`);
       expect(invalid.status).toBe(400);
       expect(invalid.json.data).toBeNull();
-      const notFound = await gql(emulator.url, ADMIN_TOKEN, TOKEN_QUERY, { id: "nope" });
+      const notFound = await gql(emulator.url, adminToken, TOKEN_QUERY, { id: "nope" });
       expect(notFound.status).toBe(200);
     } finally {
       await emulator.stop();
@@ -583,8 +571,8 @@ describe("emulator options", () => {
     const emulator = await startTestEmulator({ expiredTokenVisibilityMs: 0 });
     try {
       const created = await createOrgToken(emulator.url, { name: "x", organizationPermissions: [], expireAt: Date.now() + 60_000 });
-      await control(emulator.url, "POST", "clock", { advanceMs: 60_001 });
-      const error = await gqlError(emulator.url, ADMIN_TOKEN, TOKEN_QUERY, { id: created.tokenMetadata.id });
+      await controlResponse(emulator.url, "POST", "clock", { advanceMs: 60_001 });
+      const error = await gqlError(emulator.url, adminToken, TOKEN_QUERY, { id: created.tokenMetadata.id });
       expect(error.state?.["code"]).toBe("TokenNotFound");
     } finally {
       await emulator.stop();

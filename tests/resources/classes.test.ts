@@ -1,6 +1,9 @@
 /**
- * The resource classes under pulumi.runtime.setMocks: what each registers with the engine.
- * Mocks never call provider methods, but serialization of the provider does run.
+ * The resource classes under pulumi.runtime.setMocks: what each registers with the engine, and
+ * what it exposes of the engine's answer. Mocks never call provider methods, but serialization of
+ * the provider does run. The mock answers as the engine would after a create: LogScale's values
+ * (which differ from the inputs), and the outputs the request names in additionalSecretOutputs
+ * made secret, the one thing the engine does with that list.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { OrgPermissionsToken, SystemPermissionsToken, ViewPermissionsToken } from "../../provider";
@@ -17,7 +20,11 @@ const registrations: Registration[] = [];
 beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, tokenId: `${args.name}-id`, token: `${args.name}-id~s3cr3t` } }),
+      newResource: (args) => {
+        const state = logscaleAnswer(args.name, args.inputs);
+        for (const output of registrationOf(args.name).additionalSecretOutputs) state[output] = pulumi.secret(state[output]);
+        return { id: `${args.name}-id`, state };
+      },
       call: () => ({}),
     },
     "project",
@@ -43,6 +50,28 @@ interface RegisterRequest {
   getName(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getAdditionalsecretoutputsList(): string[];
+}
+
+/**
+ * What LogScale reports for a created token, unlike what the program asked: its own order of the
+ * permissions plus one it adds, an expiry and an IP filter its policy enforces, a creation time,
+ * the secret, and for a view token the views with their names.
+ */
+function logscaleAnswer(name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const asked = Array.isArray(inputs["permissions"]) ? (inputs["permissions"] as string[]) : [];
+  const answer: Record<string, unknown> = {
+    name: inputs["name"],
+    permissions: ["OrganizationOwnedQueries", ...[...asked].sort()],
+    expireAt: 1_900_000_000_000,
+    createdAt: 1_800_000_000_000,
+    ipFilterId: "policy-filter",
+    token: `${name}-id~s3cr3t`,
+  };
+  if (Array.isArray(inputs["viewIds"])) {
+    const viewIds = [...(inputs["viewIds"] as string[])].sort();
+    return { ...answer, viewIds, views: viewIds.map((id) => ({ id, name: `view ${id}` })), assetPermissionAssignments: [] };
+  }
+  return answer;
 }
 
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
@@ -115,10 +144,29 @@ describe("resource classes", () => {
     expect(registrationOf("provider-system").inputs["__provider"]).toBe('exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/system");');
   });
 
-  it("expose the outputs the engine returns", async () => {
-    const system = new SystemPermissionsToken("outputs", { name: "ops", permissions: ["ManageCluster"] });
+  it("expose LogScale's values from the engine's answer, not the inputs, with token secret", async () => {
+    const system = new SystemPermissionsToken("outputs", { name: "ops", permissions: ["ManageCluster", "DeleteOrganizations"] });
     expect(await valueOf(system.tokenId)).toBe("outputs-id");
     expect(await valueOf(system.name)).toBe("ops");
-    expect(await valueOf(system.permissions)).toEqual(["ManageCluster"]);
+    expect(await valueOf(system.permissions)).toEqual(["OrganizationOwnedQueries", "DeleteOrganizations", "ManageCluster"]);
+    expect(await valueOf(system.expireAt)).toBe(1_900_000_000_000);
+    expect(await valueOf(system.createdAt)).toBe(1_800_000_000_000);
+    expect(await valueOf(system.ipFilterId)).toBe("policy-filter");
+    expect(await valueOf(system.token)).toBe("outputs-id~s3cr3t");
+    expect(await pulumi.isSecret(system.token)).toBe(true);
+    expect(await pulumi.isSecret(system.name)).toBe(false);
+    expect(await pulumi.isSecret(system.permissions)).toBe(false);
+  });
+
+  it("expose a view token's views as the engine answers them", async () => {
+    const view = new ViewPermissionsToken("view-outputs", { name: "reader", viewIds: ["def456", "abc123"], permissions: ["ReadAccess"] });
+    expect(await valueOf(view.viewIds)).toEqual(["abc123", "def456"]);
+    expect(await valueOf(view.views)).toEqual([
+      { id: "abc123", name: "view abc123" },
+      { id: "def456", name: "view def456" },
+    ]);
+    expect(await valueOf(view.permissions)).toEqual(["OrganizationOwnedQueries", "ReadAccess"]);
+    expect(await valueOf(view.assetPermissionAssignments)).toEqual([]);
+    expect(await pulumi.isSecret(view.token)).toBe(true);
   });
 });

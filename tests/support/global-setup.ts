@@ -1,11 +1,15 @@
 /**
- * Once per test run: fill V8's on-disk code cache with the modules the dynamic-provider plugin
+ * Once per test run. Fill V8's on-disk code cache with the modules the dynamic-provider plugin
  * loads. Every Pulumi operation starts that plugin, and the engine kills it before Node would
  * write the cache itself, so without this each start compiles @pulumi/pulumi afresh.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { projectDir } from "./consumer";
 import { nodeCompileCache } from "./pulumi";
+import { notRunFileVariable } from "./shared";
 
 const pluginModules = [
   "source-map-support/register",
@@ -16,7 +20,13 @@ const pluginModules = [
   "./dist/provider/token-provider",
 ];
 
-export default function warmPluginCodeCache(): void {
+export default function globalSetup(): void {
+  warmPluginCodeCache();
+  // Test files run in workers forked after this, which inherit the variable.
+  process.env[notRunFileVariable] = path.join(mkdtempSync(path.join(tmpdir(), "logscale-not-run-")), "suites.jsonl");
+}
+
+function warmPluginCodeCache(): void {
   const script = pluginModules.map((name) => `require(${JSON.stringify(name)});`).join("");
   const result = spawnSync(process.execPath, ["-e", script], { cwd: projectDir, env: { ...process.env, NODE_COMPILE_CACHE: nodeCompileCache }, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`warming the plugin's code cache failed: ${result.stderr}`);
