@@ -110,7 +110,7 @@ describe("which cluster an emulator is (meta { clusterId })", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const clusterOf = async (url: string) => (await ok<{ meta: { clusterId: string } }>(url, ADMIN_TOKEN, "{ meta { clusterId } }")).meta.clusterId;
+  const clusterOf = async (url: string) => (await ok<{ meta: { clusterId: string } }>(url, adminToken, "{ meta { clusterId } }")).meta.clusterId;
 
   it("two emulators are two clusters; a reset keeps the cluster", async () => {
     const [one, two] = await Promise.all([startTestEmulator(), startTestEmulator()]);
@@ -118,7 +118,7 @@ describe("which cluster an emulator is (meta { clusterId })", () => {
       const [first, second] = [await clusterOf(one.url), await clusterOf(two.url)];
       expect(first).toMatch(/^[A-Za-z0-9]{24}$/);
       expect(second).not.toBe(first);
-      await fetch(`${one.url}/_emulator/reset`, { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+      await fetch(`${one.url}/_emulator/reset`, { method: "POST", headers: { Authorization: `Bearer ${adminToken}` } });
       expect(await clusterOf(one.url)).toBe(first);
     } finally {
       await Promise.all([one.stop(), two.stop()]);
@@ -145,7 +145,7 @@ describe("which cluster an emulator is (meta { clusterId })", () => {
     expect(await clusterOf(again.url)).toBe(assigned);
     await again.stop();
 
-    const named = await startEmulator({ adminToken: ADMIN_TOKEN, statePath, clusterId: "named-cluster" });
+    const named = await startEmulator({ adminToken: adminToken, statePath, clusterId: "named-cluster" });
     try {
       expect(named.clusterId).toBe("named-cluster");
       expect(await clusterOf(named.url)).toBe("named-cluster");
