@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { startEmulator } from "../emulator";
-import { LogScaleClient } from "../provider/client";
+import { LogScaleClient } from "../provider/client/client";
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 200);
 const adminToken = "bench-admin-token";

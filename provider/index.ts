@@ -10,7 +10,7 @@ export {
   ViewPermissionsToken,
   type ViewPermissionsTokenArgs,
   type ViewRef,
-} from "./resources";
+} from "./program/resources";
 export {
   type AssetPermission,
   assetPermissions,
@@ -20,5 +20,5 @@ export {
   systemPermissions,
   type ViewPermission,
   viewPermissions,
-} from "./permissions";
-export { configKeys, environmentVariables } from "./config-keys";
+} from "./program/permissions";
+export { configKeys, environmentVariables } from "./program/config-keys";

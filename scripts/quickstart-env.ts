@@ -34,7 +34,7 @@ export function ensurePulumi(): string {
  */
 export function ensureSelfLink(): void {
   const link = path.join(projectDir, "node_modules", "pulumi-logscale-tokens");
-  if (!existsSync(path.join(projectDir, "dist", "provider", "token-provider.js"))) {
+  if (!existsSync(path.join(projectDir, "dist", "provider", "core", "token-provider.js"))) {
     throw new Error("dist/ is missing: run 'npm run build' first (npm start does).");
   }
   try {

@@ -7,8 +7,8 @@ import {
   LogScaleNetworkError,
   LogScaleResponseShapeError,
   LogScaleTimeoutError,
-} from "../../provider/errors";
-import type { LogScaleClient } from "../../provider/client";
+} from "../../provider/client/errors";
+import type { LogScaleClient } from "../../provider/client/client";
 import { untilLogged } from "../support/wait";
 import { control, injectFault, requestLog, type RunningEmulator, startTestEmulator, storedTokens, testClient } from "./support";
 

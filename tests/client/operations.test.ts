@@ -1,5 +1,5 @@
-import { LogScaleAuthenticationError, LogScaleGraphQLError } from "../../provider/errors";
-import type { LogScaleClient } from "../../provider/client";
+import { LogScaleAuthenticationError, LogScaleGraphQLError } from "../../provider/client/errors";
+import type { LogScaleClient } from "../../provider/client/client";
 import { control, requestLog, type RunningEmulator, startTestEmulator, storedTokens, testClient } from "./support";
 
 let emulator: RunningEmulator;

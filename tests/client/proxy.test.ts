@@ -3,7 +3,7 @@
  * checked inside the tunnel), plain HTTP forwarded, NO_PROXY going around it, credentials, and
  * every way a proxy can fail, each a typed error that names the proxy and never its password.
  */
-import { LogScaleNetworkError, LogScaleProxyError, LogScaleTlsError } from "../../provider/errors";
+import { LogScaleNetworkError, LogScaleProxyError, LogScaleTlsError } from "../../provider/client/errors";
 import { closedPort, droppingServer, type RunningProxy, startProxy } from "../support/proxy";
 import { startTlsFront, type TlsFront } from "../support/tls-front";
 import { requestLog, type RunningEmulator, startTestEmulator, testClient } from "./support";

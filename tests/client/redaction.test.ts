@@ -1,6 +1,6 @@
 import * as http from "node:http";
 import { inspect } from "node:util";
-import type { ClientEvent } from "../../provider/client";
+import type { ClientEvent } from "../../provider/client/client";
 import { adminToken, control, injectFault, type RunningEmulator, startTestEmulator, testClient } from "./support";
 
 let emulator: RunningEmulator;

@@ -1,4 +1,4 @@
-import { type ClientEvent, LogScaleClient, type LogScaleClientOptions } from "../../provider/client";
+import { type ClientEvent, LogScaleClient, type LogScaleClientOptions } from "../../provider/client/client";
 import { adminToken } from "../support/emulator";
 
 export { adminToken, control, injectFault, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";

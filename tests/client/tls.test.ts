@@ -8,7 +8,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { LogScaleTlsError } from "../../provider/errors";
+import { LogScaleTlsError } from "../../provider/client/errors";
 import { type RunningEmulator, startTestEmulator, testClient } from "./support";
 
 let emulator: RunningEmulator;

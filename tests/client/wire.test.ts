@@ -3,8 +3,8 @@
  * And what a non-conforming answer turns into.
  */
 import * as http from "node:http";
-import { LogScaleHttpError, LogScaleNetworkError, LogScaleResponseShapeError, LogScaleResponseTooLargeError } from "../../provider/errors";
-import { maxResponseBytes } from "../../provider/http/transport";
+import { LogScaleHttpError, LogScaleNetworkError, LogScaleResponseShapeError, LogScaleResponseTooLargeError } from "../../provider/client/errors";
+import { maxResponseBytes } from "../../provider/client/http/transport";
 import { testClient } from "./support";
 
 interface Captured {

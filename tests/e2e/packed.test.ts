@@ -26,7 +26,7 @@ beforeAll(async () => {
   const tarball = path.join(work, packed[0]!.filename);
   // The tarball ships the built package and nothing of the repository's tests or tooling.
   const files = packed[0]!.files.map((file) => file.path);
-  expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/provider/index.js", "dist/provider/token-provider.js", "dist/emulator/cli.js"]));
+  expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/provider/index.js", "dist/provider/core/token-provider.js", "dist/provider/serving/dynamic/organization.js", "dist/emulator/cli.js"]));
   expect(files.filter((file) => !file.startsWith("dist/") && !["package.json", "README.md"].includes(file))).toEqual([]);
 
   const user = path.join(work, "user-project");

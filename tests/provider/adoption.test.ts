@@ -2,8 +2,8 @@
  * adoptTokenId: a new resource takes over an existing token, checked at preview against the
  * program, its permissions brought to the program's, its id kept; rotateOnAdopt rotates it once.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, organizationTokenMadeByHand, requestLog, statusWith, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 

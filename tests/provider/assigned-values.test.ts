@@ -4,8 +4,8 @@
  * token cannot see) are outputs and never a reason to change; a value the user sets or removes
  * still replaces the token.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, graphql, injectFault, requestLog, setTokenPolicy, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 

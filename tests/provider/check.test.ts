@@ -1,6 +1,6 @@
-import { checkTokenInputs, type CheckFailure } from "../../provider/inputs";
-import type { TokenKindName } from "../../provider/kinds";
-import { unknownValue } from "../../provider/unknown";
+import { checkTokenInputs, type CheckFailure } from "../../provider/core/inputs";
+import type { TokenKindName } from "../../provider/core/kinds";
+import { unknownValue } from "../../provider/core/unknown";
 
 const now = Date.parse("2026-11-23T12:00:00Z");
 const future = "2027-06-30T00:00:00Z";

@@ -1,5 +1,5 @@
-import { resolveConnection } from "../../provider/config";
-import { TokenProvider } from "../../provider/token-provider";
+import { resolveConnection } from "../../provider/core/config";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, injectFault, requestLog, type RunningEmulator, startTestEmulator } from "../support/emulator";
 import { stackConfig } from "./support";
 

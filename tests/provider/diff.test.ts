@@ -1,6 +1,6 @@
-import type { TokenOutputs } from "../../provider/outputs";
-import type { TokenProvider } from "../../provider/token-provider";
-import { unknownValue } from "../../provider/unknown";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import type { TokenProvider } from "../../provider/core/token-provider";
+import { unknownValue } from "../../provider/core/unknown";
 import { type RunningEmulator, startTestEmulator } from "../support/emulator";
 import { configuredProvider } from "./support";
 

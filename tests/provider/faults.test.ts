@@ -4,8 +4,8 @@
  * Pulumi's state would: one token per successful create, the old permissions after a failed
  * update, the token still there after a failed delete.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, graphql, injectFault, requestLog, storedTokens } from "../support/emulator";
 import { faultedRequestsLanded } from "../support/wait";
 import { stackConfig } from "./support";

@@ -7,10 +7,10 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { DEFAULT_SEED, startEmulator } from "../../emulator";
-import type { TokenInputs } from "../../provider/inputs";
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
-import { unknownValue } from "../../provider/unknown";
+import type { TokenInputs } from "../../provider/core/inputs";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
+import { unknownValue } from "../../provider/core/unknown";
 import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 

@@ -1,6 +1,6 @@
-import type { TokenKindName } from "../../provider/kinds";
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenKindName } from "../../provider/core/kinds";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, graphql, requestLog, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configuredProvider, stackConfig } from "./support";
 

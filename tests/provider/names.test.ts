@@ -2,9 +2,9 @@
  * viewNames and ipFilterName: resolved to ids at preview, the ids are outputs, an unknown name
  * fails naming the closest known ones, and a view re-created under its name replaces the tokens on it.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
-import { unknownValue } from "../../provider/unknown";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
+import { unknownValue } from "../../provider/core/unknown";
 import { adminToken, control, emulatorPerFile } from "../support/emulator";
 import { stackConfig } from "./support";
 

@@ -2,8 +2,8 @@
  * What the organization's token security policy and the API token's rights do to a plan:
  * said at preview (check/diff), never found out halfway through `up`.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, injectFault, requestLog, setTokenPolicy, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
 

@@ -3,8 +3,8 @@
  * credentials in it never reach a message or the outputs, and a refresh or delete that meets
  * a failing proxy keeps the token in state and says that the proxy failed.
  */
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { closedPort, type RunningProxy, startProxy } from "../support/proxy";
 import { startTlsFront, type TlsFront } from "../support/tls-front";

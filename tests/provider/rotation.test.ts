@@ -3,9 +3,9 @@
  * the emulator's clocks moved together: the plan replaces a token once it expires within its
  * window, says why, and leaves it alone before.
  */
-import { createsTokenWith } from "../../provider/inputs";
-import type { TokenOutputs } from "../../provider/outputs";
-import { TokenProvider } from "../../provider/token-provider";
+import { createsTokenWith } from "../../provider/core/inputs";
+import type { TokenOutputs } from "../../provider/core/outputs";
+import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, setTokenPolicy } from "../support/emulator";
 import { stackConfig } from "./support";
 

@@ -1,6 +1,6 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { TokenProvider } from "../../provider/token-provider";
-import type { TokenKindName } from "../../provider/kinds";
+import { TokenProvider } from "../../provider/core/token-provider";
+import type { TokenKindName } from "../../provider/core/kinds";
 import { adminToken } from "../support/emulator";
 
 /** What the provider host hands configure(): the stack config, keys namespaced. */

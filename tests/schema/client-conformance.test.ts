@@ -1,6 +1,6 @@
 import { buildSchema, GraphQLEnumType, type GraphQLSchema, parse, validate } from "graphql";
-import { allDocuments } from "../../provider/graphql/documents";
-import { assetPermissions, organizationPermissions, systemPermissions, viewPermissions } from "../../provider/permissions";
+import { allDocuments } from "../../provider/client/graphql/documents";
+import { assetPermissions, organizationPermissions, systemPermissions, viewPermissions } from "../../provider/program/permissions";
 import { describeWithShared, readShared } from "../support/shared";
 
 describeWithShared("the client against the real LogScale 1.204.0 schema", () => {

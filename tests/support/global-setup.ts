@@ -17,7 +17,7 @@ const pluginModules = [
   "@pulumi/pulumi",
   "@pulumi/pulumi/proto/provider_grpc_pb",
   "@pulumi/pulumi/proto/provider_pb",
-  "./dist/provider/token-provider",
+  "./dist/provider/core/token-provider",
 ];
 
 export default function globalSetup(): void {

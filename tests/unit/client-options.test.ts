@@ -1,4 +1,4 @@
-import { LogScaleClient } from "../../provider/client";
+import { LogScaleClient } from "../../provider/client/client";
 
 describe("LogScaleClient options", () => {
   const apiToken = "very-secret-api-token";

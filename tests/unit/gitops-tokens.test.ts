@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 // The example imports the package by name, as a team's repository does; here that name is this
 // checkout's own permission lists (the only thing tokens.ts takes from it).
-jest.mock("pulumi-logscale-tokens", () => jest.requireActual("../../provider/permissions"), { virtual: true });
+jest.mock("pulumi-logscale-tokens", () => jest.requireActual("../../provider/program/permissions"), { virtual: true });
 
 import { parseTokenFile, TokenFileError } from "../../examples/gitops/tokens";
 

@@ -15,5 +15,5 @@ it("importing the package loads four of its modules and no dependency", () => {
     require(${JSON.stringify(path.join(projectDir, "dist", "provider"))});
     console.log(JSON.stringify(Object.keys(require.cache).filter((file) => !before.has(file))));`;
   const loaded = (JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: projectDir, encoding: "utf8" })) as string[]).map((file) => path.relative(projectDir, file));
-  expect(loaded.sort()).toEqual(["dist/provider/config-keys.js", "dist/provider/index.js", "dist/provider/permissions.js", "dist/provider/resources.js"]);
+  expect(loaded.sort()).toEqual(["dist/provider/index.js", "dist/provider/program/config-keys.js", "dist/provider/program/permissions.js", "dist/provider/program/resources.js"]);
 });

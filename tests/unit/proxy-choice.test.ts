@@ -2,7 +2,7 @@
  * Which proxy a request to LogScale goes through, read from the environment as curl and npm
  * read it (through proxy-from-env), or from a setting, which wins.
  */
-import { chooseProxy, ProxySettingError } from "../../provider/http/proxy";
+import { chooseProxy, ProxySettingError } from "../../provider/client/http/proxy";
 
 const proxyVariables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"];
 const saved = new Map(proxyVariables.map((name) => [name, process.env[name]]));

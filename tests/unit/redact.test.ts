@@ -1,4 +1,4 @@
-import { displayUrl, Redactor } from "../../provider/redact";
+import { displayUrl, Redactor } from "../../provider/client/redact";
 
 describe("Redactor", () => {
   it("removes known secrets wherever they appear", () => {

@@ -7,8 +7,8 @@ import {
   LogScaleResponseShapeError,
   LogScaleTimeoutError,
   LogScaleTlsError,
-} from "../../provider/errors";
-import { backoffDelay, isRetryable, type OperationSafety, parseRetryAfter, retryPolicy } from "../../provider/http/retry";
+} from "../../provider/client/errors";
+import { backoffDelay, isRetryable, type OperationSafety, parseRetryAfter, retryPolicy } from "../../provider/client/http/retry";
 
 const context = { operationName: "Op", endpoint: "http://x/graphql", attempts: 1 };
 const refused = new LogScaleNetworkError(context, "ECONNREFUSED", true, "connect ECONNREFUSED");

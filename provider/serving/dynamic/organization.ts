@@ -3,7 +3,7 @@
  * one-line `__provider` requires (see providerModuleSource in resources.ts). The path is in
  * users' states: it stays exported in package.json for good.
  */
-import { processConnections } from "../connections";
-import { TokenProvider } from "../token-provider";
+import { processClientCache } from "../../core/client-cache";
+import { TokenProvider } from "../../core/token-provider";
 
-export = new TokenProvider("organization", { connections: processConnections });
+export = new TokenProvider("organization", { clients: processClientCache });

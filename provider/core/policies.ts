@@ -1,43 +1,9 @@
 /**
- * What LogScale will accept, asked at preview time so that `pulumi preview` already says
- * what `up` would run into: the organization's token security policy, and which views and IP
- * filters exist.
+ * What LogScale will accept under the organization's token security policy (read at preview
+ * through the ClientCache), so that `pulumi preview` already says what `up` would run into.
  */
-import type { IpFilter, LogScaleClient, SearchDomainRef, TokenSecurityPolicies } from "./client";
-import { LogScaleForbiddenError, LogScaleGraphQLError, LogScaleResponseShapeError } from "./errors";
+import type { TokenSecurityPolicies } from "../client/client";
 import type { TokenKind } from "./kinds";
-
-/**
- * One answer per client and process, so previews of large stacks ask once. Null when
- * LogScale refuses to say (the API token may not read it, or an older LogScale lacks it):
- * then nothing is assumed and LogScale itself judges at create time. A wrong API token or an
- * unreachable LogScale fails the preview instead of passing it unchecked, and is asked again
- * next time.
- */
-export class PerClient<T> {
-  private readonly cache = new WeakMap<LogScaleClient, Promise<T | null>>();
-
-  constructor(private readonly fetch: (client: LogScaleClient) => Promise<T>) {}
-
-  read(client: LogScaleClient): Promise<T | null> {
-    let answer = this.cache.get(client);
-    if (!answer) {
-      answer = this.fetch(client).catch((error: unknown) => {
-        if (error instanceof LogScaleForbiddenError || error instanceof LogScaleGraphQLError || error instanceof LogScaleResponseShapeError) return null;
-        this.cache.delete(client);
-        throw error;
-      });
-      this.cache.set(client, answer);
-    }
-    return answer;
-  }
-}
-
-export const policyReader = (): PerClient<TokenSecurityPolicies | null> =>
-  new PerClient(async (client) => (await client.tokenSecurityPolicies()).policies);
-
-export const viewReader = (): PerClient<readonly SearchDomainRef[]> => new PerClient((client) => client.searchDomains());
-export const ipFilterReader = (): PerClient<readonly IpFilter[]> => new PerClient((client) => client.ipFilters());
 
 export function permissionUpdatesForbidden(kind: TokenKind, policies: TokenSecurityPolicies | null): boolean {
   return policies?.[kind.policy.allowUpdates] === false;

@@ -4,7 +4,7 @@
  * TokenProvider they share.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TokenKindName } from "./kinds";
+import type { TokenKindName } from "../core/kinds";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
 
 /** Overrides the stack config for one resource, e.g. to manage tokens on several clusters. Stored as a secret. */

@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 import { type ConnectionInput, organizationProblem, tokenProblem, urlProblem } from "./config";
-import { proxyUrlProblem } from "./http/proxy";
+import { proxyUrlProblem } from "../client/http/proxy";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
-import { assetPermissions } from "./permissions";
+import { assetPermissions } from "../program/permissions";
 import { closestMatches } from "./suggest";
 import { containsUnknown, isUnknown } from "./unknown";
 

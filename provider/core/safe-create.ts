@@ -11,9 +11,9 @@
  * Every round starts from the same snapshot and ends with no orphan of ours left, so giving
  * up after a few rounds leaves nothing behind either.
  */
-import type { CreatedToken, LogScaleClient } from "./client";
-import { LogScaleError, LogScaleGraphQLError, LogScaleTimeoutError } from "./errors";
-import { shortAnswer } from "./graphql/executor";
+import type { CreatedToken, LogScaleClient } from "../client/client";
+import { LogScaleError, LogScaleGraphQLError, LogScaleTimeoutError } from "../client/errors";
+import { shortAnswer } from "../client/graphql/executor";
 import type { TokenKind } from "./kinds";
 
 export interface SafeCreateOptions {

@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 
-import { configKeys, environmentVariables } from "./config-keys";
-import { codePointName, firstUnsendableCharacter } from "./http/header-values";
-import { proxyUrlProblem } from "./http/proxy";
+import { configKeys, environmentVariables } from "../program/config-keys";
+import { codePointName, firstUnsendableCharacter } from "../client/http/header-values";
+import { proxyUrlProblem } from "../client/http/proxy";
 
 export { configKeys, environmentVariables };
 

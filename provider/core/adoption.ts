@@ -5,7 +5,7 @@
  * what the program says. LogScale never shows a secret again, so the token output stays empty
  * unless rotateOnAdopt asks LogScale to rotate it once (a new id and secret; the old one stops).
  */
-import type { TokenMetadata } from "./client";
+import type { TokenMetadata } from "../client/client";
 import type { CheckFailure, TokenInputs } from "./inputs";
 import type { TokenKind } from "./kinds";
 import { isUnknown } from "./unknown";

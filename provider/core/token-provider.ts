@@ -8,22 +8,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "node:crypto";
-import { LogScaleClient, type LogScaleClientOptions } from "./client";
+import { LogScaleClient, type LogScaleClientOptions } from "../client/client";
 import { ConnectionConfigError, type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
-import { LogScaleError, LogScaleGraphQLError } from "./errors";
+import { LogScaleError, LogScaleGraphQLError } from "../client/errors";
 import { adoptionProblems, adoptionWarning } from "./adoption";
 import { checkTokenInputs, createsTokenWith, type Duration, durationMs, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
 import { resolveNames } from "./names";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
-import { effectiveViewPermissions } from "./permissions";
-import { Connections } from "./connections";
+import { effectiveViewPermissions } from "../program/permissions";
+import { ClientCache } from "./client-cache";
 import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
 import { creationProblem, permissionUpdatesForbidden } from "./policies";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
-import { displayUrl } from "./redact";
+import { displayUrl } from "../client/redact";
 
 /** For tests: client settings (short timeouts), the clock, where warnings go. */
 export interface TokenProviderOptions {
@@ -33,13 +33,13 @@ export interface TokenProviderOptions {
   /** Where progress goes: retries and recoveries while an operation is under way. */
   readonly info?: (message: string) => void;
   /** Shared with the other kinds' providers of the process; a provider of its own by default. */
-  readonly connections?: Connections;
+  readonly clients?: ClientCache;
 }
 
 export class TokenProvider implements dynamic.ResourceProvider {
   private stackConfig: StackConnectionConfig = {};
   /** One client per distinct connection, so keep-alive connections are reused across calls. */
-  private readonly connections: Connections;
+  private readonly clients: ClientCache;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
   private readonly info: (message: string) => void;
@@ -48,7 +48,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     readonly kindName: TokenKindName,
     private readonly options: TokenProviderOptions = {},
   ) {
-    this.connections = options.connections ?? new Connections();
+    this.clients = options.clients ?? new ClientCache();
     this.now = options.now ?? Date.now;
     this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
     // The provider host forwards what the plugin prints as the stack's info messages; pulumi.log
@@ -88,7 +88,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const action = `check ${this.kind.label} '${name}' against LogScale`;
     failures.push(
       ...(await this.explain(action, () =>
-        resolveNames(inputs, () => this.connections.views.read(client), () => this.connections.ipFilters.read(client)),
+        resolveNames(inputs, () => this.clients.views.read(client), () => this.clients.ipFilters.read(client)),
       )),
     );
     if (failures.length > 0) return { inputs, failures };
@@ -102,7 +102,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         Promise.all([
           isUnknown(inputs["expireAt"]) || isUnknown(inputs["expiresIn"])
             ? undefined
-            : this.connections.policies
+            : this.clients.policies
                 .read(client)
                 .then((policies) => creationProblem(this.kind, policies, this.expiryOf(inputs as unknown as TokenInputs, now), now, optionalMs(inputs["expiresIn"] as Duration | undefined))),
           this.missingViews(client, inputs["viewIds"]),
@@ -148,7 +148,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const expiredAsIs = replaces.length === 0 && this.isExpired(olds) && sameValue(asked.expireAt, news.expireAt);
     if (expiredAsIs) this.warnExpired(olds);
     if (permissionsChange && replaces.length === 0 && !expiredAsIs && !isUnknown(news.connection)) {
-      const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.connections.policies.read(this.client(news.connection)));
+      const policies = await this.explain(`plan the permission change of ${this.kind.label} '${olds.name}'`, () => this.clients.policies.read(this.client(news.connection)));
       if (permissionUpdatesForbidden(this.kind, policies)) {
         replaces.push("permissions");
         this.warn(
@@ -170,7 +170,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       throw new Error(`Could not ${action}: its expireAt ${new Date(inputs.expireAt).toISOString()} has passed. Set expireAt to a future date.`);
     }
     // Asked before the create: a failure after it would lose a token LogScale made.
-    const home = await this.explain(action, () => this.connections.homes.read(client));
+    const home = await this.explain(action, () => this.clients.homes.read(client));
     const expireAt = this.expiryOf(inputs, this.now());
     const createOnceMore = () =>
       this.kind.create(client, {
@@ -204,7 +204,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** Takes over an existing token (check() made sure it is the one the program describes). */
   private async adopt(client: LogScaleClient, id: string, inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
     const action = `adopt ${this.kind.label} '${inputs.name}' (${id})`;
-    const home = await this.explain(action, () => this.connections.homes.read(client));
+    const home = await this.explain(action, () => this.clients.homes.read(client));
     const existing = await this.explain(action, () => client.getToken(id));
     if (existing === undefined || !this.kind.owns(existing)) throw new Error(`Could not ${action}: LogScale has no such ${this.kind.label}.`);
     if (!this.samePermissions(existing.permissions, inputs.permissions)) {
@@ -234,7 +234,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const client = this.client(props.connection);
     const action = `read ${this.kind.label} '${props.name}' (${id})`;
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
-    const home = await this.explain(action, () => this.connections.homes.read(client));
+    const home = await this.explain(action, () => this.clients.homes.read(client));
     this.assertAtHome("refresh", id, props, home);
     const token = await this.explain(action, () => client.getToken(id));
     if (token === undefined || !this.kind.owns(token)) {
@@ -272,7 +272,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       );
     }
     // A token found there lives there: a state from before homes were recorded gains it.
-    const home = olds.home ?? (await this.explain(`read back ${this.kind.label} '${olds.name}' (${id})`, () => this.connections.homes.read(client)));
+    const home = olds.home ?? (await this.explain(`read back ${this.kind.label} '${olds.name}' (${id})`, () => this.clients.homes.read(client)));
     return {
       outs: outputsFrom(token, {
         token: olds.token,
@@ -287,7 +287,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   async delete(id: string, props: TokenOutputs): Promise<void> {
     const client = this.client(props.connection);
     const action = `delete ${this.kind.label} '${props.name}' (${id})`;
-    if (props.home !== undefined) this.assertAtHome("delete", id, props, await this.explain(action, () => this.connections.homes.read(client)));
+    if (props.home !== undefined) this.assertAtHome("delete", id, props, await this.explain(action, () => this.clients.homes.read(client)));
     let deleted: boolean;
     try {
       deleted = await during(action, () => client.deleteToken(id));
@@ -326,7 +326,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** View ids LogScale does not know (as far as the API token can see), as a check failure. */
   private async missingViews(client: LogScaleClient, viewIds: unknown): Promise<{ property: string; reason: string } | undefined> {
     if (!Array.isArray(viewIds)) return undefined;
-    const known = await this.connections.views.read(client);
+    const known = await this.clients.views.read(client);
     if (!known) return undefined;
     const unknownIds = (viewIds as unknown[]).filter((id): id is string => typeof id === "string" && !isUnknown(id) && !known.some((view) => view.id === id));
     if (unknownIds.length === 0) return undefined;
@@ -339,7 +339,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   /** An ipFilterId LogScale does not know, as a check failure: LogScale would refuse the create. */
   private async missingIpFilter(client: LogScaleClient, ipFilterId: unknown): Promise<{ property: string; reason: string } | undefined> {
     if (typeof ipFilterId !== "string" || isUnknown(ipFilterId)) return undefined;
-    const known = await this.connections.ipFilters.read(client);
+    const known = await this.clients.ipFilters.read(client);
     if (!known || known.some((filter) => filter.id === ipFilterId)) return undefined;
     return { property: "ipFilterId", reason: `ipFilterId '${ipFilterId}' is not the id of an IP filter of the organization. ${knownList(known)}` };
   }
@@ -354,7 +354,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (olds.home === undefined || containsUnknown(news.connection)) return false;
     const action = `check where ${this.kind.label} '${olds.name}' (${olds.tokenId}) lives`;
     const client = this.client(news.connection);
-    const now = await this.explain(action, () => this.connections.homes.read(client));
+    const now = await this.explain(action, () => this.clients.homes.read(client));
     if (now === null || sameHome(now, olds.home)) return false;
     const token: TokenRef = { label: this.kind.label, name: olds.name, id: olds.tokenId };
     const destination = this.destination(news.connection, now);
@@ -367,7 +367,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       if (!(error instanceof ConnectionConfigError)) throw error;
       throw new Error(strandedPlanMessage(token, olds.home, destination, { ...old, leadsTo: null }, news.connection !== undefined));
     }
-    const reached = oldClient === client ? now : await this.explain(action, () => this.connections.homes.read(oldClient));
+    const reached = oldClient === client ? now : await this.explain(action, () => this.clients.homes.read(oldClient));
     if (reached !== null && !sameHome(reached, olds.home)) {
       const source = this.connection(olds.connection).urlSource;
       const oldWay = { ...old, source, ...(source === destination.source ? {} : { leadsTo: reached }) };
@@ -404,7 +404,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const key = createHash("sha256")
       .update(JSON.stringify([settings.url, settings.apiToken, settings.organization, settings.insecure, settings.caCertificate, settings.timeoutMs, settings.proxy]))
       .digest("hex");
-    let client = this.connections.clients.get(key);
+    let client = this.clients.clients.get(key);
     if (!client) {
       client = new LogScaleClient({
         url: settings.url,
@@ -421,7 +421,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
         ...(settings.proxy ? { proxy: settings.proxy, proxySource: settings.proxySource ?? "the proxy setting" } : {}),
       });
-      this.connections.clients.set(key, client);
+      this.clients.clients.set(key, client);
     }
     return client;
   }

@@ -3,7 +3,7 @@
  * compares ids, so a view deleted and re-created under the same name (a new id) replaces the
  * tokens on it, and a misspelt name fails before anything changes.
  */
-import type { IpFilter, SearchDomainRef } from "./client";
+import type { IpFilter, SearchDomainRef } from "../client/client";
 import type { CheckFailure } from "./inputs";
 import { closestMatches } from "./suggest";
 import { containsUnknown, isUnknown, unknownValue } from "./unknown";

@@ -2,7 +2,7 @@
  * The three kinds of permission token, and everything that differs between them. The
  * provider is written once against this table.
  */
-import type { CreatedToken, LogScaleClient, TokenMetadata, TokenSecurityPolicies } from "./client";
+import type { CreatedToken, LogScaleClient, TokenMetadata, TokenSecurityPolicies } from "../client/client";
 import {
   type OrganizationPermission,
   organizationPermissions,
@@ -10,7 +10,7 @@ import {
   systemPermissions,
   type ViewPermission,
   viewPermissions,
-} from "./permissions";
+} from "../program/permissions";
 
 export type TokenKindName = "organization" | "view" | "system";
 

@@ -4,13 +4,9 @@
  * organization is the same home, and the same URL may come to lead elsewhere. So the plan
  * compares homes, not URLs, and says what the user can do when a token would lose its home.
  */
-import type { TokenHome } from "./client";
-import { PerClient } from "./policies";
+import type { TokenHome } from "../client/client";
 
 export type { TokenHome };
-
-/** One question per client and process, like the policy; null when LogScale will not say. */
-export const homeReader = (): PerClient<TokenHome> => new PerClient((client) => client.home());
 
 export function sameHome(a: TokenHome, b: TokenHome): boolean {
   return a.clusterId === b.clusterId && a.organizationId === b.organizationId;

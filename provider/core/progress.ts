@@ -4,7 +4,7 @@
  * from the action under way (AsyncLocalStorage), not from the client.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { ClientEvent } from "./client";
+import type { ClientEvent } from "../client/client";
 
 const currentAction = new AsyncLocalStorage<string>();
 

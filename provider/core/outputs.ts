@@ -3,7 +3,7 @@
  * delete() receive only these, so they carry everything needed later: the secret (which
  * LogScale never shows again), create-only inputs, and a per-resource connection.
  */
-import type { TokenHome, TokenMetadata } from "./client";
+import type { TokenHome, TokenMetadata } from "../client/client";
 import type { ConnectionInput } from "./config";
 import type { AssetPermissionAssignmentInput, Duration, TokenInputs } from "./inputs";
 

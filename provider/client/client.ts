@@ -13,7 +13,7 @@ import { createAgent } from "./http/agents";
 import { firstUnsendableCharacter } from "./http/header-values";
 import { chooseProxy } from "./http/proxy";
 import { type RetryOptions, retryPolicy } from "./http/retry";
-import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
+import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "../program/permissions";
 import { displayUrl, Redactor } from "./redact";
 
 export type { ClientEvent } from "./graphql/executor";
