@@ -1,6 +1,6 @@
 /**
- * check(): turns the raw inputs of a token resource into canonical inputs, or into failures
- * that name the property and what would be valid. Canonical means: lists sorted and
+ * The input schema that check() (check.ts) applies first: turns the raw inputs of a token
+ * resource into canonical inputs, or into failures that name the property and what would be valid. Canonical means: lists sorted and
  * deduplicated, expireAt in epoch milliseconds, so equal intent never looks like a change.
  * Durations stay as the program wrote them ("90d"), so that state and preview read as the
  * program does; they are compared by the time they stand for (durationMs, sameInputValue).
@@ -461,4 +461,9 @@ function describe(value: unknown): string {
   if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : `"${value}"`;
   if (typeof value === "object") return "an object";
   return `${typeof value} ${String(value)}`;
+}
+
+/** The expiry a token created at `now` with these inputs gets. */
+export function expiryFor(inputs: Pick<TokenInputs, "expireAt" | "expiresIn">, now: number): number | undefined {
+  return inputs.expireAt ?? (inputs.expiresIn === undefined ? undefined : now + durationMs(inputs.expiresIn));
 }

@@ -11,16 +11,15 @@ import { createHash } from "node:crypto";
 import { LogScaleClient, type LogScaleClientOptions } from "../client/client";
 import { ConnectionConfigError, type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
 import { LogScaleError, LogScaleGraphQLError } from "../client/errors";
-import { adoptionProblems, adoptionWarning } from "./adoption";
-import { checkTokenInputs, createsTokenWith, type Duration, durationMs, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
-import { resolveNames } from "./names";
+import { type Duration, durationMs, expiryFor, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
 import { effectiveViewPermissions } from "../program/permissions";
 import { ClientCache } from "./client-cache";
 import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
-import { creationProblem, permissionUpdatesForbidden } from "./policies";
+import { permissionUpdatesForbidden } from "./policies";
+import { checkToken } from "./check";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
 import { displayUrl } from "../client/redact";
@@ -70,53 +69,18 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-    const now = this.now();
-    const { inputs, failures } = checkTokenInputs(this.kindName, olds ?? {}, news, now);
-    if (failures.some((failure) => failure.property === "connection")) {
-      // The engine prints a failing property's value, secrets included: a connection holds
-      // the API token, so its problems are reported in our own words instead.
-      throw new Error(
-        `${this.kind.resourceType} has invalid inputs: ${failures.map((failure) => `property ${failure.property}: ${failure.reason}`).join("; ")}`,
-      );
-    }
-    if (failures.length > 0) return { inputs, failures };
-    const connection = inputs["connection"];
-    if (isUnknown(connection)) return { inputs, failures };
-    // Fail the preview now rather than the update later: without a URL and token nothing can work.
-    const client = this.client(connection as ConnectionInput | undefined);
-    const name = isUnknown(inputs["name"]) ? "(name not yet known)" : String(inputs["name"]);
-    const action = `check ${this.kind.label} '${name}' against LogScale`;
-    failures.push(
-      ...(await this.explain(action, () =>
-        resolveNames(inputs, () => this.clients.views.read(client), () => this.clients.ipFilters.read(client)),
-      )),
+    return checkToken(
+      {
+        kind: this.kind,
+        now: this.now(),
+        clients: this.clients,
+        client: (connection) => this.client(connection),
+        explain: (action, run) => this.explain(action, run),
+        warn: this.warn,
+      },
+      olds ?? {},
+      news,
     );
-    if (failures.length > 0) return { inputs, failures };
-    const adoptTokenId = inputs["adoptTokenId"];
-    if (typeof adoptTokenId === "string" && !isUnknown(adoptTokenId)) {
-      const token = await this.explain(action, () => client.getToken(adoptTokenId));
-      failures.push(...adoptionProblems(this.kind, adoptTokenId, token, inputs));
-      if (failures.length === 0) this.warn(adoptionWarning(this.kind, inputs as unknown as TokenInputs));
-    } else if (createsTokenWith(olds ?? {}, inputs)) {
-      const problems = await this.explain(action, () =>
-        Promise.all([
-          isUnknown(inputs["expireAt"]) || isUnknown(inputs["expiresIn"])
-            ? undefined
-            : this.clients.policies
-                .read(client)
-                .then((policies) => creationProblem(this.kind, policies, this.expiryOf(inputs as unknown as TokenInputs, now), now, optionalMs(inputs["expiresIn"] as Duration | undefined))),
-          this.missingViews(client, inputs["viewIds"]),
-          this.missingIpFilter(client, inputs["ipFilterId"]),
-        ]),
-      );
-      failures.push(...problems.filter((problem) => problem !== undefined));
-    }
-    return { inputs, failures };
-  }
-
-  /** The expiry a token created now with these inputs gets. */
-  private expiryOf(inputs: Pick<TokenInputs, "expireAt" | "expiresIn">, now: number): number | undefined {
-    return inputs.expireAt ?? (inputs.expiresIn === undefined ? undefined : now + durationMs(inputs.expiresIn));
   }
 
   async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
@@ -171,7 +135,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     }
     // Asked before the create: a failure after it would lose a token LogScale made.
     const home = await this.explain(action, () => this.clients.homes.read(client));
-    const expireAt = this.expiryOf(inputs, this.now());
+    const expireAt = expiryFor(inputs, this.now());
     const createOnceMore = () =>
       this.kind.create(client, {
         name: inputs.name,
@@ -323,27 +287,6 @@ export class TokenProvider implements dynamic.ResourceProvider {
     );
   }
 
-  /** View ids LogScale does not know (as far as the API token can see), as a check failure. */
-  private async missingViews(client: LogScaleClient, viewIds: unknown): Promise<{ property: string; reason: string } | undefined> {
-    if (!Array.isArray(viewIds)) return undefined;
-    const known = await this.clients.views.read(client);
-    if (!known) return undefined;
-    const unknownIds = (viewIds as unknown[]).filter((id): id is string => typeof id === "string" && !isUnknown(id) && !known.some((view) => view.id === id));
-    if (unknownIds.length === 0) return undefined;
-    return {
-      property: "viewIds",
-      reason: `viewIds ${unknownIds.map((id) => `'${id}'`).join(", ")} ${unknownIds.length === 1 ? "is not the id" : "are not ids"} of a view or repository the API token can see. ${knownList(known)}`,
-    };
-  }
-
-  /** An ipFilterId LogScale does not know, as a check failure: LogScale would refuse the create. */
-  private async missingIpFilter(client: LogScaleClient, ipFilterId: unknown): Promise<{ property: string; reason: string } | undefined> {
-    if (typeof ipFilterId !== "string" || isUnknown(ipFilterId)) return undefined;
-    const known = await this.clients.ipFilters.read(client);
-    if (!known || known.some((filter) => filter.id === ipFilterId)) return undefined;
-    return { property: "ipFilterId", reason: `ipFilterId '${ipFilterId}' is not the id of an IP filter of the organization. ${knownList(known)}` };
-  }
-
   /**
    * Whether the token must be replaced because the program's connection now leads to another
    * cluster or organization than the one it lives in. Throws when it does and nothing in the
@@ -449,13 +392,4 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 }
 
-function optionalMs(duration: Duration | undefined): number | undefined {
-  return duration === undefined ? undefined : durationMs(duration);
-}
 
-/** What would have been valid, for a failure message: at most ten, by name and id. */
-function knownList(known: readonly { readonly id: string; readonly name: string }[]): string {
-  if (known.length === 0) return "There are none.";
-  const listed = known.slice(0, 10).map((item) => `${item.name} (${item.id})`);
-  return `Known: ${listed.join(", ")}${known.length > 10 ? ", …" : ""}`;
-}
