@@ -123,9 +123,9 @@ build_language_host() {
 }
 
 # Pulumi YAML's language host, for YAML programs (examples/yaml, the plugin's end-to-end tests).
-# Its module is on the Go module proxy, but `go install` refuses it (its go.mod has replace
-# directives), hence a wrapper module as for the Node.js host. About 45 MB; a few minutes on two
-# cores, once.
+# Its module is on the Go module proxy; it is built in a wrapper module, as the Node.js host is,
+# so that the committed go.mod/go.sum (with -mod=readonly) pin every dependency. About 45 MB; a
+# few minutes on two cores, once.
 build_yaml_host() {
   [ -x "$yaml_host_build_dir/pulumi-language-yaml" ] && return 0
   need_go "pulumi-language-yaml beside a Pulumi CLI $tag on PATH"

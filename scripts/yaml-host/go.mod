@@ -1,6 +1,6 @@
 // Throwaway wrapper module: scripts/ensure-pulumi.sh --with-yaml builds the YAML language host
 // (pulumi-language-yaml) from it with -mod=readonly, so this go.mod and go.sum pin every
-// dependency. `go install` refuses github.com/pulumi/pulumi-yaml (its go.mod has replace directives).
+// dependency, checked against this repository's go.sum as the Node.js host's are (scripts/language-host).
 module pulumi-yaml-host-build
 
 go 1.24.7
