@@ -17,7 +17,7 @@ import { resolveNames } from "./names";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
-import { effectiveViewPermissions } from "./permissions";
+import { grantedPermissions } from "./permission-diff";
 import { Connections } from "./connections";
 import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
 import { creationProblem, permissionUpdatesForbidden } from "./policies";
@@ -391,8 +391,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private samePermissions(current: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
     if (current === undefined || wanted === undefined) return current === wanted;
     if (!Array.isArray(wanted)) return false; // unknown during preview
-    const normalise = this.kindName === "view" ? effectiveViewPermissions : (list: readonly string[]) => [...new Set(list)].sort();
-    return sameValue(normalise(current), normalise(wanted));
+    return sameValue(grantedPermissions(this.kindName, current), grantedPermissions(this.kindName, wanted));
   }
 
   private connection(override: ConnectionInput | undefined): ConnectionSettings {
