@@ -230,9 +230,15 @@ export class TokenProvider implements dynamic.ResourceProvider {
     };
   }
 
+  /**
+   * Refresh, or import: `pulumi import` reads with an id and no state (`props` is empty). An
+   * imported token's inputs are what LogScale reports, so the next preview shows no change once
+   * the program says the same; its `token` is empty, as LogScale never shows a secret again.
+   */
   async read(id: string, props: TokenOutputs): Promise<dynamic.ReadResult<TokenOutputs>> {
+    const importing = !("tokenId" in props) && !("name" in props);
     const client = this.client(props.connection);
-    const action = `read ${this.kind.label} '${props.name}' (${id})`;
+    const action = importing ? `import ${this.kind.label} ${id}` : `read ${this.kind.label} '${props.name}' (${id})`;
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
     const home = await this.explain(action, () => this.connections.homes.read(client));
     this.assertAtHome("refresh", id, props, home);
@@ -244,10 +250,11 @@ export class TokenProvider implements dynamic.ResourceProvider {
       return { id: "" };
     }
     const outputs = outputsFrom(token, {
-      token: props.token,
+      token: importing ? "" : props.token,
       assetPermissionAssignments: props.assetPermissionAssignments,
       connection: props.connection,
-      requested: requestedIn(props),
+      // Nothing was asked for an imported token: what LogScale reports stands in.
+      requested: importing ? requestedFrom(outputsFrom(token, { token: "", requested: {} })) : requestedIn(props),
       // States from before homes were recorded gain it here.
       home: home ?? props.home,
     });
