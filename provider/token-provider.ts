@@ -60,7 +60,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return tokenKinds[this.kindName];
   }
 
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+  /** The dynamic provider host's request, or the plugin's settings read the same way. */
+  async configure(request: { readonly config: { get(key: string): string | undefined } }): Promise<void> {
     const config: { -readonly [field in keyof StackConnectionConfig]: string } = {};
     for (const [field, key] of Object.entries(configKeys) as [keyof typeof configKeys, string][]) {
       const value = request.config.get(key);
