@@ -185,6 +185,19 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
     expectSuccess(await pulumi(["preview", "--refresh", "--expect-no-changes"]));
   });
 
+  it("a replacement names the property that forces it", async () => {
+    const before = resources;
+    resources = { ...resources, reader: { ...resources["reader"]!, properties: { ...resources["reader"]!.properties, name: "yaml-reader-2" } } };
+    writeProgram();
+    const preview = await pulumi(["preview", "--diff"]);
+    resources = before;
+    writeProgram();
+    expectSuccess(preview);
+    expect(preview.output).toMatch(/\+-logscale:index:ViewPermissionsToken: \(replace\)/);
+    expect(preview.output).toContain('~ name: "yaml-reader" => "yaml-reader-2"');
+    expect(preview.output).toContain("+-1 to replace");
+  });
+
   it("pulumi import adopts a token made by hand; with the generated code, the next preview shows no change", async () => {
     const byHand = await organizationTokenMadeByHand(emulator.url, "made-by-hand", ["ViewUsage", "ChangeSessions"]);
     const generated = path.join(scratch, "imported.yaml");
