@@ -10,7 +10,20 @@
 # a stand-in built from scripts/language-host (see build_language_host).
 # The directory printed holds symlinks to the CLI, the language host and, where the CLI lacks
 # it beside itself, the dynamic-provider plugin shipped inside the @pulumi/pulumi npm package.
+#
+# --with-yaml (or PULUMI_LOGSCALE_WITH_YAML=1) also provides the YAML language host
+# (pulumi-language-yaml), which Pulumi YAML programs such as examples/yaml need: the one that
+# comes with a matching CLI, else a build from scripts/yaml-host. npm test asks for it; npm start
+# does not, so a cold start builds no more than before.
 set -euo pipefail
+
+with_yaml="${PULUMI_LOGSCALE_WITH_YAML:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --with-yaml) with_yaml=1 ;;
+    *) printf 'ensure-pulumi: error: unknown argument %s (the only one is --with-yaml)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf 'ensure-pulumi: %s\n' "$*" >&2; }
@@ -34,6 +47,12 @@ host_module_dir="$project_dir/scripts/language-host"
 host_package=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 host_build_dir="$cache_root/pulumi-language-nodejs-$host_version"
 
+# The YAML language host, only with --with-yaml: its version is pinned by scripts/yaml-host/go.mod.
+yaml_host_version=v1.25.0
+yaml_host_module_dir="$project_dir/scripts/yaml-host"
+yaml_host_package=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+yaml_host_build_dir="$cache_root/pulumi-language-yaml-$yaml_host_version"
+
 cli_version() { "$1" version 2>/dev/null | head -n 1 || true; }
 need_go() {
   command -v go >/dev/null 2>&1 ||
@@ -42,6 +61,7 @@ need_go() {
 
 cli=""
 language_host=""
+yaml_host=""
 if command -v pulumi >/dev/null 2>&1 && [ "$(cli_version "$(command -v pulumi)")" = "$tag" ]; then
   # Resolved, so that a PATH holding our own link directory cannot make a link point at itself.
   cli=$(readlink -f "$(command -v pulumi)")
@@ -50,6 +70,11 @@ if command -v pulumi >/dev/null 2>&1 && [ "$(cli_version "$(command -v pulumi)")
     language_host=$(readlink -f "$(command -v pulumi-language-nodejs)")
   elif [ -x "$(dirname "$cli")/pulumi-language-nodejs" ]; then
     language_host=$(readlink -f "$(dirname "$cli")/pulumi-language-nodejs")
+  fi
+  if command -v pulumi-language-yaml >/dev/null 2>&1; then
+    yaml_host=$(readlink -f "$(command -v pulumi-language-yaml)")
+  elif [ -x "$(dirname "$cli")/pulumi-language-yaml" ]; then
+    yaml_host=$(readlink -f "$(dirname "$cli")/pulumi-language-yaml")
   fi
   log "using $cli ($tag) from PATH"
 fi
@@ -97,6 +122,28 @@ build_language_host() {
   mv "$host_build_dir/pulumi-language-nodejs.tmp" "$host_build_dir/pulumi-language-nodejs"
 }
 
+# Pulumi YAML's language host, for YAML programs (examples/yaml, the plugin's end-to-end tests).
+# Its module is on the Go module proxy; it is built in a wrapper module, as the Node.js host is,
+# so that the committed go.mod/go.sum (with -mod=readonly) pin every dependency. About 45 MB; a
+# few minutes on two cores, once.
+build_yaml_host() {
+  [ -x "$yaml_host_build_dir/pulumi-language-yaml" ] && return 0
+  need_go "pulumi-language-yaml beside a Pulumi CLI $tag on PATH"
+  grep -Eq "^[[:space:]]*github.com/pulumi/pulumi-yaml $yaml_host_version( |$)" "$yaml_host_module_dir/go.mod" ||
+    fail "$yaml_host_module_dir/go.mod does not require github.com/pulumi/pulumi-yaml $yaml_host_version, the version this script stamps"
+  mkdir -p "$yaml_host_build_dir"
+  log "building the YAML language host pulumi-language-yaml $yaml_host_version (first time only: a few minutes)"
+  if ! (cd "$yaml_host_module_dir" &&
+    GOMODCACHE="$cache_root/gomod" GOTOOLCHAIN=local GOFLAGS='' GOWORK=off CGO_ENABLED=0 \
+      go build -mod=readonly -trimpath -tags osusergo \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_host_version" \
+      -o "$yaml_host_build_dir/pulumi-language-yaml.tmp" "$yaml_host_package" >&2); then
+    rm -f "$yaml_host_build_dir/pulumi-language-yaml.tmp"
+    fail "building pulumi-language-yaml $yaml_host_version from $yaml_host_module_dir failed (Go's output above). Pulumi YAML programs need it, and so does npm test. Put a Pulumi $tag install (which includes it) on PATH, or fix the Go build (module proxy reachable, Go >= 1.24), then run this again."
+  fi
+  mv "$yaml_host_build_dir/pulumi-language-yaml.tmp" "$yaml_host_build_dir/pulumi-language-yaml"
+}
+
 if [ -z "$cli" ]; then
   ( build_cli )
   cli="$build_dir/bin/pulumi"
@@ -105,6 +152,10 @@ if [ -z "$language_host" ]; then
   build_language_host
   language_host="$host_build_dir/pulumi-language-nodejs"
 fi
+if [ "$with_yaml" = 1 ] && [ -z "$yaml_host" ]; then
+  build_yaml_host
+  yaml_host="$yaml_host_build_dir/pulumi-language-yaml"
+fi
 
 cli_dir=$(dirname "$cli")
 if [ "$cli_dir" = "$build_dir/bin" ]; then
@@ -112,6 +163,7 @@ if [ "$cli_dir" = "$build_dir/bin" ]; then
   # The plugin script only resolves @pulumi/pulumi from its working directory, so any copy will do.
   cmp -s "$plugin" "$cli_dir/pulumi-resource-pulumi-nodejs" || cp "$plugin" "$cli_dir/pulumi-resource-pulumi-nodejs"
   ln -sfn "$language_host" "$cli_dir/pulumi-language-nodejs"
+  [ -z "$yaml_host" ] || ln -sfn "$yaml_host" "$cli_dir/pulumi-language-yaml"
 fi
 
 mkdir -p "$link_dir"
@@ -127,10 +179,11 @@ link_unless_beside_cli() {
   fi
 }
 link_unless_beside_cli "$language_host" pulumi-language-nodejs
+[ -z "$yaml_host" ] || link_unless_beside_cli "$yaml_host" pulumi-language-yaml
 if [ -e "$cli_dir/pulumi-resource-pulumi-nodejs" ]; then
   rm -f "$link_dir/pulumi-resource-pulumi-nodejs"
 else
   ln -sfn "$plugin" "$link_dir/pulumi-resource-pulumi-nodejs"
 fi
-log "Pulumi CLI $tag and pulumi-language-nodejs ready in $link_dir"
+log "Pulumi CLI $tag and pulumi-language-nodejs${yaml_host:+ and pulumi-language-yaml} ready in $link_dir"
 echo "$link_dir"

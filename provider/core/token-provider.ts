@@ -15,7 +15,7 @@ import { type Duration, durationMs, expiryFor, replacingProperties, sameInputVal
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
 import { inputsFrom, outputsFrom, requestedFrom, requestedIn, type TokenOutputs } from "./outputs";
-import { effectiveViewPermissions } from "../program/permissions";
+import { grantedPermissions } from "./permission-diff";
 import { ClientCache } from "./client-cache";
 import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
 import { permissionUpdatesForbidden } from "./policies";
@@ -59,7 +59,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return tokenKinds[this.kindName];
   }
 
-  async configure(request: dynamic.ConfigureRequest): Promise<void> {
+  /** The dynamic provider host's request, or the plugin's settings read the same way. */
+  async configure(request: { readonly config: { get(key: string): string | undefined } }): Promise<void> {
     const config: { -readonly [field in keyof StackConnectionConfig]: string } = {};
     for (const [field, key] of Object.entries(configKeys) as [keyof typeof configKeys, string][]) {
       const value = request.config.get(key);
@@ -194,9 +195,15 @@ export class TokenProvider implements dynamic.ResourceProvider {
     };
   }
 
+  /**
+   * Refresh, or import: `pulumi import` reads with an id and no state (`props` is empty). An
+   * imported token's inputs are what LogScale reports, so the next preview shows no change once
+   * the program says the same; its `token` is empty, as LogScale never shows a secret again.
+   */
   async read(id: string, props: TokenOutputs): Promise<dynamic.ReadResult<TokenOutputs>> {
+    const importing = !("tokenId" in props) && !("name" in props);
     const client = this.client(props.connection);
-    const action = `read ${this.kind.label} '${props.name}' (${id})`;
+    const action = importing ? `import ${this.kind.label} ${id}` : `read ${this.kind.label} '${props.name}' (${id})`;
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
     const home = await this.explain(action, () => this.clients.homes.read(client));
     this.assertAtHome("refresh", id, props, home);
@@ -208,10 +215,11 @@ export class TokenProvider implements dynamic.ResourceProvider {
       return { id: "" };
     }
     const outputs = outputsFrom(token, {
-      token: props.token,
+      token: importing ? "" : props.token,
       assetPermissionAssignments: props.assetPermissionAssignments,
       connection: props.connection,
-      requested: requestedIn(props),
+      // Nothing was asked for an imported token: what LogScale reports stands in.
+      requested: importing ? requestedFrom(outputsFrom(token, { token: "", requested: {} })) : requestedIn(props),
       // States from before homes were recorded gain it here.
       home: home ?? props.home,
     });
@@ -334,8 +342,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   private samePermissions(current: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
     if (current === undefined || wanted === undefined) return current === wanted;
     if (!Array.isArray(wanted)) return false; // unknown during preview
-    const normalise = this.kindName === "view" ? effectiveViewPermissions : (list: readonly string[]) => [...new Set(list)].sort();
-    return sameValue(normalise(current), normalise(wanted));
+    return sameValue(grantedPermissions(this.kindName, current), grantedPermissions(this.kindName, wanted));
   }
 
   private connection(override: ConnectionInput | undefined): ConnectionSettings {

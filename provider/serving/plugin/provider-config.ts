@@ -1,0 +1,89 @@
+/**
+ * The provider's own settings: the default provider's come from the stack config (`logscale:url`,
+ * `logscale:token`, … — the keys the dynamic resources read), an explicit provider's
+ * (`pulumi:providers:logscale`) from its inputs. Both arrive as the provider's inputs, named
+ * after the key without its `logscale:` namespace; the core reads them as the stack config.
+ */
+import { ConnectionConfigError, configKeys, resolveConnection, type StackConnectionConfig } from "../../core/config";
+import { isUnknown } from "../../core/unknown";
+import type { PropertyMap } from "./wire";
+
+export type SettingName = keyof typeof configKeys;
+
+export const settingNames = Object.keys(configKeys) as SettingName[];
+
+/** Settings whose value is a credential: kept secret in state whatever the program wrote. */
+export const secretSettings: ReadonlySet<string> = new Set<SettingName>(["token", "proxy"]);
+
+/** Inputs the engine adds to every provider; not settings of ours. */
+const engineInputs: ReadonlySet<string> = new Set(["version", "pluginDownloadURL"]);
+
+export interface SettingFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+function isSetting(name: string): name is SettingName {
+  return (settingNames as string[]).includes(name);
+}
+
+/**
+ * Settings as the core's stack config holds them: text. Stack config is text already; a
+ * program's provider inputs may be booleans or numbers. Unknown values (a provider input computed
+ * by another resource, during preview) are left out.
+ */
+export function stackConfigFrom(inputs: PropertyMap): { config: StackConnectionConfig; failures: SettingFailure[] } {
+  const config: { -readonly [name in SettingName]?: string } = {};
+  const failures: SettingFailure[] = [];
+  for (const [name, value] of Object.entries(inputs)) {
+    if (engineInputs.has(name) || value === undefined || value === null || isUnknown(value)) continue;
+    if (!isSetting(name)) {
+      failures.push({
+        property: name,
+        reason: `'${name}' is not a setting of the logscale provider (stack config 'logscale:${name}'). Its settings are ${settingNames.join(", ")}`,
+      });
+      continue;
+    }
+    if (typeof value === "string") {
+      if (value !== "") config[name] = value;
+    } else if (typeof value === "boolean" || typeof value === "number") {
+      config[name] = String(value);
+    } else {
+      failures.push({ property: name, reason: `'${name}' must be ${name === "insecure" ? "true or false" : name === "timeoutSeconds" ? "a number of seconds" : "a string"}` });
+    }
+  }
+  return { config, failures };
+}
+
+/**
+ * CheckConfig: each setting given is valid. The core's own rules judge them, exactly as it
+ * would at the first operation; a missing URL or token is not a failure here, since the
+ * environment (LOGSCALE_URL, LOGSCALE_TOKEN) or each resource's `connection` may give them.
+ */
+export function settingFailures(inputs: PropertyMap): SettingFailure[] {
+  const { config, failures } = stackConfigFrom(inputs);
+  if (failures.length > 0) return failures;
+  // Stand-ins for what is missing, so that each given setting is judged on its own.
+  const complete = { ...config, url: config.url ?? "https://logscale.invalid", token: config.token ?? "placeholder" };
+  try {
+    resolveConnection(undefined, complete, {});
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConnectionConfigError)) throw error;
+    // The core's messages name the key (`logscale:insecure`) and never repeat a credential.
+    const property = settingNames.find((name) => error.message.includes(`'${configKeys[name]}'`)) ?? "";
+    return [{ property, reason: error.message }];
+  }
+}
+
+/** What configure() of the core reads: the stack config's keys, `logscale:url` and so on. */
+export function configReader(config: StackConnectionConfig): { readonly config: { get(key: string): string | undefined } } {
+  const byKey = new Map<string, string | undefined>(settingNames.map((name) => [configKeys[name], config[name]]));
+  return { config: { get: (key) => byKey.get(key) } };
+}
+
+/** Settings that differ between two sets of provider inputs. */
+export function changedSettings(olds: PropertyMap, news: PropertyMap): string[] {
+  const names = new Set([...Object.keys(olds), ...Object.keys(news)].filter((name) => !engineInputs.has(name)));
+  return [...names].filter((name) => JSON.stringify(olds[name] ?? null) !== JSON.stringify(news[name] ?? null)).sort();
+}

@@ -1,0 +1,236 @@
+/**
+ * The `logscale` plugin's ResourceProvider gRPC service. Each method adapts the engine's request
+ * to the one core (TokenProvider: check, diff, create, read, update, delete) and its answer
+ * back; nothing here decides anything about tokens.
+ *
+ * Our own service rather than `@pulumi/pulumi/provider`'s main(): that server crashes on import
+ * (a Read without properties), drops detailed diffs and ignores the provider's configuration.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import * as pluginProto from "@pulumi/pulumi/proto/plugin_pb";
+import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import type { StackConnectionConfig } from "../../core/config";
+import { ClientCache } from "../../core/client-cache";
+import type { TokenInputs } from "../../core/inputs";
+import type { TokenKindName } from "../../core/kinds";
+import { inputsFrom, type TokenOutputs } from "../../core/outputs";
+import { TokenProvider, type TokenProviderOptions } from "../../core/token-provider";
+import { changedProperties, detailedDiff, type PropertyChange } from "./detailed-diff";
+import { type EngineLog, engineLog } from "./engine-log";
+import { changedSettings, configReader, secretSettings, settingFailures, stackConfigFrom } from "./provider-config";
+import { kindOfUrn } from "./resource-types";
+import { schemaText } from "./schema";
+import { fromWire, type PropertyMap, toWire } from "./wire";
+
+export interface ServiceOptions {
+  /** The engine's address, where warnings go; Attach may give it later. */
+  readonly engineAddress?: string;
+  readonly version: string;
+  /** For tests: the core's clock and client settings. */
+  readonly core?: Pick<TokenProviderOptions, "now" | "client">;
+}
+
+/** Outputs that are secret whatever the inputs were: the credential, and where it is used. */
+const secretOutputs = ["token", "connection"];
+/** Inputs that hold an API token. */
+const secretInputs = ["connection"];
+
+const propertyChangeKinds: Record<PropertyChange, providerProto.PropertyDiff.Kind> = {
+  add: providerProto.PropertyDiff.Kind.ADD,
+  "add-replace": providerProto.PropertyDiff.Kind.ADD_REPLACE,
+  delete: providerProto.PropertyDiff.Kind.DELETE,
+  "delete-replace": providerProto.PropertyDiff.Kind.DELETE_REPLACE,
+  update: providerProto.PropertyDiff.Kind.UPDATE,
+  "update-replace": providerProto.PropertyDiff.Kind.UPDATE_REPLACE,
+};
+
+type Handler<Request, Response> = (request: Request) => Promise<Response>;
+
+/** A unary gRPC method from an async function; a thrown error reaches the engine as its message. */
+function unary<Request, Response>(handler: Handler<Request, Response>): grpc.handleUnaryCall<Request, Response> {
+  return (call, callback) => {
+    handler(call.request).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback({ code: grpc.status.UNKNOWN, details: error instanceof Error ? error.message : String(error) }),
+    );
+  };
+}
+
+function union(...sets: Iterable<string>[]): Set<string> {
+  return new Set(sets.flatMap((set) => [...set]));
+}
+
+export class LogScaleProviderService {
+  private stackConfig: StackConnectionConfig = {};
+  /** Clients and their answers, shared by the three kinds as in the dynamic provider's process. */
+  private readonly clients = new ClientCache();
+  private log: EngineLog;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.log = engineLog(options.engineAddress);
+  }
+
+  /** The core for one request: messages are attributed to the resource it concerns. */
+  private async core(kind: TokenKindName, urn: string): Promise<TokenProvider> {
+    const provider = new TokenProvider(kind, {
+      ...this.options.core,
+      clients: this.clients,
+      warn: (message) => void this.log.warn(message, urn),
+      info: (message) => void this.log.info(message, urn),
+    });
+    await provider.configure(configReader(this.stackConfig));
+    return provider;
+  }
+
+  readonly implementation: Partial<providerRpc.IResourceProviderServer> = {
+    getPluginInfo: unary(async () => {
+      const info = new pluginProto.PluginInfo();
+      info.setVersion(this.options.version);
+      return info;
+    }),
+
+    getSchema: unary(async (request: providerProto.GetSchemaRequest) => {
+      if (request.getVersion() !== 0) throw new Error(`unsupported schema version ${request.getVersion()}`);
+      const response = new providerProto.GetSchemaResponse();
+      response.setSchema(schemaText(this.options.version));
+      return response;
+    }),
+
+    checkConfig: unary(async (request: providerProto.CheckRequest) => {
+      const news = fromWire(request.getNews());
+      const response = new providerProto.CheckResponse();
+      response.setInputs(toWire(news.values, union(news.secrets, secretSettings)));
+      response.setFailuresList(settingFailures(news.values).map(({ property, reason }) => checkFailure(property, reason)));
+      return response;
+    }),
+
+    diffConfig: unary(async (request: providerProto.DiffRequest) => {
+      const changed = changedSettings(fromWire(request.getOlds()).values, fromWire(request.getNews()).values);
+      const response = new providerProto.DiffResponse();
+      response.setChanges(changed.length > 0 ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE);
+      response.setDiffsList(changed);
+      return response;
+    }),
+
+    configure: unary(async (request: providerProto.ConfigureRequest) => {
+      const args = request.getArgs();
+      const settings: PropertyMap = args
+        ? fromWire(args).values
+        : // Engines before provider inputs were sent as args: `logscale:config:url` and so on.
+          Object.fromEntries(request.getVariablesMap().toArray().map(([key, value]) => [key.split(":").pop() ?? key, value]));
+      // CheckConfig has reported any problem; what is usable is used.
+      this.stackConfig = stackConfigFrom(settings).config;
+      const response = new providerProto.ConfigureResponse();
+      response.setAcceptsecrets(true);
+      response.setSupportspreview(false);
+      response.setAcceptresources(false);
+      response.setAcceptoutputs(false);
+      return response;
+    }),
+
+    check: unary(async (request: providerProto.CheckRequest) => {
+      const urn = request.getUrn();
+      const olds = fromWire(request.getOlds());
+      const news = fromWire(request.getNews());
+      const result = await (await this.core(kindOfUrn(urn), urn)).check(olds.values, news.values);
+      const response = new providerProto.CheckResponse();
+      response.setInputs(toWire(result.inputs ?? news.values, union(news.secrets, secretInputs)));
+      response.setFailuresList((result.failures ?? []).map(({ property, reason }) => checkFailure(property, reason)));
+      return response;
+    }),
+
+    diff: unary(async (request: providerProto.DiffRequest) => {
+      const urn = request.getUrn();
+      const kind = kindOfUrn(urn);
+      const olds = fromWire(request.getOlds()).values as unknown as TokenOutputs;
+      const news = fromWire(request.getNews()).values;
+      const oldInputs = request.getOldInputs() ? fromWire(request.getOldInputs()).values : (inputsFrom(olds) as unknown as PropertyMap);
+      const plan = await (await this.core(kind, urn)).diff(request.getId(), olds, news as unknown as TokenInputs);
+      const changes = plan.changes === true;
+      const replaces = plan.replaces ?? [];
+      const response = new providerProto.DiffResponse();
+      response.setChanges(changes ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE);
+      response.setReplacesList([...replaces]);
+      response.setDeletebeforereplace(plan.deleteBeforeReplace === true);
+      const detailed = detailedDiff(kind, oldInputs, news, { changes, replaces });
+      if (detailed !== undefined) {
+        response.setHasdetaileddiff(true);
+        const map = response.getDetaileddiffMap();
+        for (const [path, change] of detailed) {
+          const propertyDiff = new providerProto.PropertyDiff();
+          propertyDiff.setKind(propertyChangeKinds[change]);
+          propertyDiff.setInputdiff(true);
+          map.set(path, propertyDiff);
+        }
+        response.setDiffsList(changedProperties(detailed));
+      }
+      return response;
+    }),
+
+    create: unary(async (request: providerProto.CreateRequest) => {
+      const urn = request.getUrn();
+      const inputs = fromWire(request.getProperties());
+      const created = await (await this.core(kindOfUrn(urn), urn)).create(inputs.values as unknown as TokenInputs);
+      const response = new providerProto.CreateResponse();
+      response.setId(created.id);
+      response.setProperties(toWire(created.outs ?? {}, union(inputs.secrets, secretOutputs)));
+      return response;
+    }),
+
+    read: unary(async (request: providerProto.ReadRequest) => {
+      const urn = request.getUrn();
+      // Import: an id, and neither state nor inputs.
+      const state = fromWire(request.getProperties());
+      const result = await (await this.core(kindOfUrn(urn), urn)).read(request.getId(), state.values as unknown as TokenOutputs);
+      const response = new providerProto.ReadResponse();
+      response.setId(result.id ?? "");
+      if (result.props !== undefined) response.setProperties(toWire(result.props, union(state.secrets, secretOutputs)));
+      if (result.inputs !== undefined) response.setInputs(toWire(result.inputs, union(state.secrets, secretInputs)));
+      return response;
+    }),
+
+    update: unary(async (request: providerProto.UpdateRequest) => {
+      const urn = request.getUrn();
+      const olds = fromWire(request.getOlds());
+      const news = fromWire(request.getNews());
+      const updated = await (await this.core(kindOfUrn(urn), urn)).update(request.getId(), olds.values as unknown as TokenOutputs, news.values as unknown as TokenInputs);
+      const response = new providerProto.UpdateResponse();
+      response.setProperties(toWire(updated.outs ?? {}, union(olds.secrets, news.secrets, secretOutputs)));
+      return response;
+    }),
+
+    delete: unary(async (request: providerProto.DeleteRequest) => {
+      const urn = request.getUrn();
+      const state = fromWire(request.getProperties());
+      await (await this.core(kindOfUrn(urn), urn)).delete(request.getId(), state.values as unknown as TokenOutputs);
+      return new Empty();
+    }),
+
+    // Operations run to completion: a token half made is worse than a slower stop.
+    cancel: unary(async () => new Empty()),
+
+    attach: unary(async (request: pluginProto.PluginAttach) => {
+      this.log = engineLog(request.getAddress());
+      return new Empty();
+    }),
+  };
+}
+
+function checkFailure(property: string, reason: string): providerProto.CheckFailure {
+  const failure = new providerProto.CheckFailure();
+  failure.setProperty(property);
+  failure.setReason(reason);
+  return failure;
+}
+
+/** Serves the service on a free local port; resolves with the port. */
+export async function serve(options: ServiceOptions): Promise<{ port: number; server: grpc.Server }> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  server.addService(providerRpc.ResourceProviderService, new LogScaleProviderService(options).implementation as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+  return { port, server };
+}
