@@ -1,7 +1,7 @@
 /**
  * schema.json, which the plugin serves, against the TypeScript side it must agree with: the
  * resource classes' Args types and declared outputs (read with the TypeScript compiler from
- * provider/resources.ts), the kinds table and its permission lists, the stack config keys, and
+ * provider/program/resources.ts), the kinds table and its permission lists, the stack config keys, and
  * what the classes make secret (as they register with the engine, under mocks).
  */
 import * as path from "node:path";
@@ -30,7 +30,7 @@ interface Property {
 // ---------------------------------------------------------------------------------------------
 // The TypeScript side
 
-const resourcesFile = path.join(projectDir, "provider", "resources.ts");
+const resourcesFile = path.join(projectDir, "provider", "program", "resources.ts");
 const program = ts.createProgram([resourcesFile], {
   strict: true,
   target: ts.ScriptTarget.ES2022,
@@ -73,7 +73,7 @@ function tsProperties(type: ts.Type): Record<string, Property> {
 
 function exportedType(name: string): ts.Type {
   const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).find((candidate) => candidate.getName() === name);
-  if (symbol === undefined) throw new Error(`provider/resources.ts has no type ${name}`);
+  if (symbol === undefined) throw new Error(`provider/program/resources.ts has no type ${name}`);
   return checker.getDeclaredTypeOfSymbol(symbol);
 }
 
