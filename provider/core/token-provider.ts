@@ -328,6 +328,19 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return true;
   }
 
+  /**
+   * Where this provider's own settings (the stack config, else the environment) lead, and how
+   * messages name them; null when LogScale will not say. The plugin compares a provider
+   * instance's old and new settings by it: a URL is only an address. Throws a
+   * ConnectionConfigError when the settings are incomplete or invalid.
+   */
+  async settingsDestination(): Promise<Destination | null> {
+    const settings = this.connection(undefined);
+    const action = `find where ${settings.urlSource} (${displayUrl(settings.url)}) leads`;
+    const home = await this.explain(action, () => this.clients.homes.read(this.client(undefined)));
+    return home === null ? null : { home, source: settings.urlSource, url: displayUrl(settings.url) };
+  }
+
   /** Refuses to act on a LogScale other than the one the token lives in. */
   private assertAtHome(step: "refresh" | "delete", id: string, props: TokenOutputs, home: TokenHome | null): void {
     if (props.home === undefined || home === null || sameHome(home, props.home)) return;

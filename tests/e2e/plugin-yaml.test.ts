@@ -240,6 +240,60 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
     expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
   });
 
+  it("a provider instance moved to another cluster replaces its tokens there: created at the new home, deleted at the old", async () => {
+    const [before] = await storedTokens(second.url);
+    expect(before?.name).toBe("yaml-elsewhere");
+    const atFirst = (await storedTokens(emulator.url)).map((token) => token.id).sort();
+    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url]));
+    const preview = await pulumi(["preview", "--diff"]);
+    expectSuccess(preview);
+    expect(preview.output).toMatch(/\+-pulumi:providers:logscale: \(replace\)/);
+    expect(preview.output).toMatch(/\+-logscale:index:SystemPermissionsToken: \(replace\)/);
+    expect(preview.output).toContain("+-2 to replace"); // the provider and its one token; nothing else
+    expect(preview.output).toContain(`The logscale provider 'secondCluster' led to LogScale cluster ${second.clusterId}`);
+    // A preview changes nothing.
+    expect((await storedTokens(second.url)).map((token) => token.id)).toEqual([before?.id]);
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect(up.output).toContain("+-2 replaced");
+    expect(await storedTokens(second.url)).toEqual([]);
+    const moved = (await storedTokens(emulator.url)).filter((token) => !atFirst.includes(token.id));
+    expect(moved.map((token) => [token.name, token.permissions])).toEqual([["yaml-elsewhere", ["ReadHealthCheck"]]]);
+    expect(moved[0]?.id).not.toBe(before?.id);
+    // The provider's API token is in state as a secret (the old instance deleted the old token with it), never as text.
+    const files = stateFiles(path.join(scratch, "state")).map((file) => readFileSync(file, "utf8"));
+    expect(files.some((text) => text.includes(adminToken))).toBe(false);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
+  it("another address of the same cluster for a provider instance changes no token", async () => {
+    const ids = (await storedTokens(emulator.url)).map((token) => token.id).sort();
+    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url.replace("127.0.0.1", "localhost")]));
+    const preview = await pulumi(["preview", "--diff"]);
+    expectSuccess(preview);
+    // The provider's url is stored; its tokens stay as they are.
+    expect(preview.output).toMatch(/~ pulumi:providers:logscale: \(update\)/);
+    expect(preview.output).not.toMatch(/PermissionsToken: \((update|replace)\)/);
+    expect(preview.output).toContain("~ 1 to update");
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect((await storedTokens(emulator.url)).map((token) => token.id).sort()).toEqual(ids);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
+  it("the stack config moved to another cluster replaces the default provider's tokens (its API token is in state, a secret)", async () => {
+    const names = (tokens: { name: string }[]) => tokens.map((token) => token.name).sort();
+    expect(names(await storedTokens(emulator.url))).toEqual(["made-by-hand", "yaml-ci", "yaml-elsewhere", "yaml-reader"]);
+    expectSuccess(await pulumi(["config", "set", "logscale:url", second.url]));
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect(up.output).toContain("+-3 replaced");
+    expect(names(await storedTokens(second.url))).toEqual(["made-by-hand", "yaml-ci", "yaml-reader"]);
+    // Left at the first cluster: the token of the provider instance that points there.
+    expect(names(await storedTokens(emulator.url))).toEqual(["yaml-elsewhere"]);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
   it("pulumi destroy leaves no tokens", async () => {
     const destroy = await pulumi(["destroy", "--yes"]);
     expectSuccess(destroy);
