@@ -5,7 +5,8 @@
  * environment, or a resource's connection input): the serialized provider in state holds
  * only the kind's name.
  */
-import * as pulumi from "@pulumi/pulumi";
+// pulumi.log itself, without the SDK's index: the packed plugin bundles only what it uses.
+import * as log from "@pulumi/pulumi/log";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "node:crypto";
 import { LogScaleClient, type LogScaleClientOptions } from "../client/client";
@@ -49,7 +50,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   ) {
     this.clients = options.clients ?? new ClientCache();
     this.now = options.now ?? Date.now;
-    this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
+    this.warn = options.warn ?? ((message) => void log.warn(message));
     // The provider host forwards what the plugin prints as the stack's info messages; pulumi.log
     // has no engine connection in that process and would only add "info: [runtime]" to each line.
     this.info = options.info ?? ((message) => void process.stdout.write(`${message}\n`));
