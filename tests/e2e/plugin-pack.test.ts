@@ -15,45 +15,19 @@ import { packPlugin, type PackedPlugin, pluginExecutable, pulumiPlatform } from 
 import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { passphrase, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { expectSuccess, run } from "../support/run";
 
 jest.setTimeout(300_000);
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly output: string;
-}
 
 let emulator: RunningEmulator;
 let scratch: string;
 let packed: PackedPlugin;
 let env: NodeJS.ProcessEnv;
 
-/** Asynchronous: the emulator in this process must keep answering while the command runs. */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, output }));
-    child.stdin.end(options.input);
-  });
-}
-
 const programDir = () => path.join(scratch, "program");
 
-function pulumi(args: string[], input?: string): Promise<Run> {
+function pulumi(args: string[], input?: string) {
   return run(path.join(pulumiBinDir, "pulumi"), [...args, "--color", "never"], { cwd: programDir(), env, ...(input === undefined ? {} : { input }) });
-}
-
-function expectSuccess(result: Run): void {
-  if (result.status !== 0) throw new Error(`exited with ${result.status}:\n${result.output}`);
 }
 
 function ancestors(dir: string): string[] {
