@@ -51,6 +51,18 @@ export function movingWarning(token: TokenRef, from: TokenHome, to: Destination)
   );
 }
 
+/**
+ * Said at preview when a provider instance's settings now lead to another cluster or
+ * organization: the engine replaces the instance and every token it manages.
+ */
+export function providerMovingWarning(provider: string, from: Destination, to: Destination): string {
+  return (
+    `The logscale provider '${provider}' led to LogScale ${describeHome(from.home)} (${from.url}), but its settings now lead to ` +
+    `${describeHome(to.home)} (${to.url}): it will be replaced, and so will every token it manages. Each new token (a new secret) ` +
+    `is created there, then the old one is deleted in its own LogScale through the provider's old settings, which the state keeps.`
+  );
+}
+
 /** How the old token would be reached to delete it: the connection it was made with, or the stack config. */
 export interface OldWay {
   /** The token was made through a resource `connection` (kept in state), not the stack config. */

@@ -5,7 +5,8 @@
  * environment, or a resource's connection input): the serialized provider in state holds
  * only the kind's name.
  */
-import * as pulumi from "@pulumi/pulumi";
+// pulumi.log itself, without the SDK's index: the packed plugin bundles only what it uses.
+import * as log from "@pulumi/pulumi/log";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "node:crypto";
 import { LogScaleClient, type LogScaleClientOptions } from "../client/client";
@@ -49,7 +50,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   ) {
     this.clients = options.clients ?? new ClientCache();
     this.now = options.now ?? Date.now;
-    this.warn = options.warn ?? ((message) => void pulumi.log.warn(message));
+    this.warn = options.warn ?? ((message) => void log.warn(message));
     // The provider host forwards what the plugin prints as the stack's info messages; pulumi.log
     // has no engine connection in that process and would only add "info: [runtime]" to each line.
     this.info = options.info ?? ((message) => void process.stdout.write(`${message}\n`));
@@ -326,6 +327,19 @@ export class TokenProvider implements dynamic.ResourceProvider {
     }
     this.warn(movingWarning(token, olds.home, destination));
     return true;
+  }
+
+  /**
+   * Where this provider's own settings (the stack config, else the environment) lead, and how
+   * messages name them; null when LogScale will not say. The plugin compares a provider
+   * instance's old and new settings by it: a URL is only an address. Throws a
+   * ConnectionConfigError when the settings are incomplete or invalid.
+   */
+  async settingsDestination(): Promise<Destination | null> {
+    const settings = this.connection(undefined);
+    const action = `find where ${settings.urlSource} (${displayUrl(settings.url)}) leads`;
+    const home = await this.explain(action, () => this.clients.homes.read(this.client(undefined)));
+    return home === null ? null : { home, source: settings.urlSource, url: displayUrl(settings.url) };
   }
 
   /** Refuses to act on a LogScale other than the one the token lives in. */

@@ -1,29 +1,28 @@
 /**
- * The logscale plugin from a Pulumi YAML program, through the real CLI and the YAML language
- * host: tokens declared in Pulumi.yaml alone, the plugin named by path (a checkout's
+ * examples/yaml through the real CLI and the YAML language host, as a user types it in the
+ * folder: a copy of the folder, its plugins: path made absolute (the checkout's
  * provider/serving/plugin/bin), LogScale settings in the stack config as for the dynamic
- * resources. Create, a one-permission change previewed as that permission alone, a reorder that
- * is no change, import, a second cluster through a provider instance, destroy.
+ * resources. Create; a one-permission change previewed as that permission alone and applied in
+ * place keeping the id and the secret; a reorder that is no change; drift that
+ * `preview --refresh --expect-no-changes` catches and `up --refresh` repairs; `pulumi import`
+ * and the `import` resource option; a second cluster through a provider instance, moved to
+ * another cluster and given another address; the stack config moved; destroy.
+ * The packed, installed plugin is tests/e2e/plugin-pack.test.ts.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { projectDir } from "../support/consumer";
-import { adminToken, graphql, organizationTokenMadeByHand, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
+import { adminToken, createSystemToken, createViewToken, graphql, organizationTokenMadeByHand, type RunningEmulator, SEED, startTestEmulator, storedTokens } from "../support/emulator";
 import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { expectSuccess, type Run, run } from "../support/run";
 
 jest.setTimeout(300_000);
 
 const pluginDir = path.join(projectDir, "provider", "serving", "plugin", "bin");
-
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly output: string;
-}
+const exampleDir = path.join(projectDir, "examples", "yaml");
 
 type Resources = Record<string, { type: string; properties?: Record<string, unknown>; options?: Record<string, unknown> }>;
 
@@ -35,46 +34,36 @@ let env: NodeJS.ProcessEnv;
 /** Everything the CLI printed, except where asked to show secrets: no secret may be in it. */
 let transcript = "";
 
-let resources: Resources = {
-  ci: { type: "logscale:index:OrgPermissionsToken", properties: { name: "yaml-ci", permissions: ["ManageUsers", "ViewUsage"] } },
-  reader: { type: "logscale:index:ViewPermissionsToken", properties: { name: "yaml-reader", viewNames: ["dashboards"], permissions: ["ReadAccess"] } },
-};
+interface Project {
+  plugins: { providers: { name: string; path: string }[] };
+  config?: Record<string, unknown>;
+  resources: Resources;
+  outputs: Record<string, string>;
+}
+
+/** The example's Pulumi.yaml as the steps change it (read in beforeAll). */
+let project: Project;
+let resources: Resources;
 let extraConfig: Record<string, unknown> = {};
 
 function writeProgram(): void {
-  const project = {
-    name: "logscale-yaml",
-    runtime: "yaml",
-    plugins: { providers: [{ name: "logscale", path: pluginDir }] },
-    ...(Object.keys(extraConfig).length > 0 ? { config: extraConfig } : {}),
-    resources,
-    outputs: { ciTokenId: "${ci.tokenId}", ciToken: "${ci.token}" },
-  };
-  writeFileSync(path.join(programDir, "Pulumi.yaml"), stringify(project));
+  const written = { ...project, ...(Object.keys(extraConfig).length > 0 ? { config: extraConfig } : {}), resources };
+  writeFileSync(path.join(programDir, "Pulumi.yaml"), stringify(written));
 }
 
-/** Asynchronous: the emulators in this process must keep answering while the CLI runs. */
-function pulumi(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(pulumiBinDir, "pulumi"), [...args, "--color", "never"], { cwd: programDir, env });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => {
-      if (!args.includes("--show-secrets")) transcript += output;
-      resolve({ status, stdout, output });
-    });
-    child.stdin.end(input);
-  });
+function withProperties(name: string, properties: Record<string, unknown>): Resources {
+  const resource = resources[name];
+  if (resource === undefined) throw new Error(`examples/yaml has no resource ${name}`);
+  return { ...resources, [name]: { ...resource, properties: { ...resource.properties, ...properties } } };
 }
 
-function expectSuccess(run: Run): void {
-  if (run.status !== 0) throw new Error(`pulumi exited with ${run.status}:\n${run.output}`);
+const names = (tokens: readonly { name: string }[]): string[] => tokens.map((token) => token.name).sort();
+
+/** In the program's folder; what it printed joins the transcript unless secrets were asked for. */
+async function pulumi(args: string[], input?: string): Promise<Run> {
+  const result = await run(path.join(pulumiBinDir, "pulumi"), [...args, "--color", "never"], { cwd: programDir, env, ...(input === undefined ? {} : { input }) });
+  if (!args.includes("--show-secrets")) transcript += result.output;
+  return result;
 }
 
 function stateFiles(dir: string): string[] {
@@ -105,7 +94,14 @@ beforeAll(async () => {
   second = await startTestEmulator();
   scratch = mkdtempSync(path.join(tmpdir(), "logscale-yaml-"));
   programDir = path.join(scratch, "program");
-  for (const dir of ["program", "state", "home"]) mkdirSync(path.join(scratch, dir));
+  for (const dir of ["state", "home"]) mkdirSync(path.join(scratch, dir));
+  // The example as a user copies it; its plugins: path is relative to the checkout's folder.
+  cpSync(exampleDir, programDir, { recursive: true });
+  project = parse(readFileSync(path.join(programDir, "Pulumi.yaml"), "utf8")) as Project;
+  expect(project.plugins.providers).toEqual([{ name: "logscale", path: "../../provider/serving/plugin/bin" }]);
+  expect(path.resolve(exampleDir, project.plugins.providers[0]!.path)).toBe(pluginDir);
+  project.plugins.providers[0]!.path = pluginDir;
+  resources = project.resources;
   // The connection must come from stack config alone: none of the provider's environment fallbacks.
   const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, ...inherited } = process.env;
   env = {
@@ -125,30 +121,36 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-describe("the logscale plugin from a Pulumi YAML program", () => {
+describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => {
   let ciTokenId = "";
+  let ciToken = "";
+
+  async function revealedOutputs(): Promise<Record<string, string>> {
+    return JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string>;
+  }
 
   it("pulumi up creates the tokens declared in Pulumi.yaml", async () => {
     const up = await pulumi(["up", "--yes"]);
     expectSuccess(up);
-    expect(up.output).toContain("+ 3 created"); // the stack and two tokens
-    expect(up.output).toMatch(/ciToken\s+: \[secret\]/);
+    expect(up.output).toContain("+ 4 created"); // the stack and three tokens, one of each kind
+    expect(up.output).toMatch(/ciDeployerToken\s+: \[secret\]/);
     const tokens = await storedTokens(emulator.url);
-    expect(tokens.map((token) => token.name).sort()).toEqual(["yaml-ci", "yaml-reader"]);
-    expect(tokens.find((token) => token.name === "yaml-ci")?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
+    expect(names(tokens)).toEqual(["ci-deployer", "cluster-monitor", "dashboards-reader"]);
+    expect(tokens.find((token) => token.name === "ci-deployer")?.permissions.sort()).toEqual(["ManageUsers", "ViewUsage"]);
     // viewNames resolved to the view's id by the core's check(), as for the dynamic resources.
     const { searchDomain } = await graphql<{ searchDomain: { id: string } }>(emulator.url, `{ searchDomain(name: "dashboards") { id } }`);
     const state = JSON.parse((await pulumi(["stack", "export"])).stdout) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
-    expect(state.deployment.resources.find((resource) => resource.urn.endsWith("::reader"))?.outputs?.["viewIds"]).toEqual([searchDomain.id]);
+    expect(state.deployment.resources.find((resource) => resource.urn.endsWith("::dashboardsReader"))?.outputs?.["viewIds"]).toEqual([searchDomain.id]);
     const outputs = JSON.parse((await pulumi(["stack", "output", "--json"])).stdout) as Record<string, string>;
-    ciTokenId = outputs["ciTokenId"] ?? "";
-    expect(ciTokenId).toBe(tokens.find((token) => token.name === "yaml-ci")?.id);
-    expect(outputs["ciToken"]).toBe("[secret]");
+    ciTokenId = outputs["ciDeployerTokenId"] ?? "";
+    expect(ciTokenId).toBe(tokens.find((token) => token.name === "ci-deployer")?.id);
+    expect(outputs["ciDeployerToken"]).toBe("[secret]");
+    ciToken = (await revealedOutputs())["ciDeployerToken"] ?? "";
+    expect(ciToken.startsWith(`${ciTokenId}~`)).toBe(true);
   });
 
   it("keeps the token and the API token out of the state and of what the CLI printed", async () => {
-    const revealed = JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, string>;
-    const secret = revealed["ciToken"]?.split("~")[1] ?? "";
+    const secret = ciToken.split("~")[1] ?? "";
     expect(secret.length).toBeGreaterThanOrEqual(20);
     const files = stateFiles(path.join(scratch, "state")).map((file) => readFileSync(file, "utf8"));
     expect(files.some((text) => text.includes(ciTokenId))).toBe(true);
@@ -160,26 +162,27 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
   });
 
   it("pulumi preview --diff of one more permission names that permission alone", async () => {
-    resources = { ...resources, ci: { ...resources["ci"]!, properties: { name: "yaml-ci", permissions: ["ManageUsers", "MonitorQueries", "ViewUsage"] } } };
+    resources = withProperties("ciDeployer", { permissions: ["ManageUsers", "MonitorQueries", "ViewUsage"] });
     writeProgram();
     const preview = await pulumi(["preview", "--diff"]);
     expectSuccess(preview);
     expect(propertyDiffLines(preview.output, "permissions")).toEqual(['+ [1]: "MonitorQueries"']);
     expect(preview.output).toContain("~ 1 to update");
-    expect(preview.output).not.toMatch(/ViewPermissionsToken: \(update\)/);
+    expect(preview.output).not.toMatch(/(ViewPermissionsToken|SystemPermissionsToken): \(update\)/);
   });
 
-  it("pulumi up updates it in place, keeping its id", async () => {
+  it("pulumi up updates it in place, keeping its id and its secret", async () => {
     const up = await pulumi(["up", "--yes"]);
     expectSuccess(up);
     expect(up.output).toContain("~ 1 updated");
-    const ci = (await storedTokens(emulator.url)).find((token) => token.name === "yaml-ci");
+    const ci = (await storedTokens(emulator.url)).find((token) => token.name === "ci-deployer");
     expect(ci?.id).toBe(ciTokenId);
     expect(ci?.permissions.sort()).toEqual(["ManageUsers", "MonitorQueries", "ViewUsage"]);
+    expect((await revealedOutputs())["ciDeployerToken"]).toBe(ciToken);
   });
 
   it("a reorder of the permissions, with a duplicate, is no change", async () => {
-    resources = { ...resources, ci: { ...resources["ci"]!, properties: { name: "yaml-ci", permissions: ["ViewUsage", "MonitorQueries", "ManageUsers", "ViewUsage"] } } };
+    resources = withProperties("ciDeployer", { permissions: ["ViewUsage", "MonitorQueries", "ManageUsers", "ViewUsage"] });
     writeProgram();
     expectSuccess(await pulumi(["preview", "--diff", "--expect-no-changes"]));
     expectSuccess(await pulumi(["preview", "--refresh", "--expect-no-changes"]));
@@ -187,15 +190,30 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
 
   it("a replacement names the property that forces it", async () => {
     const before = resources;
-    resources = { ...resources, reader: { ...resources["reader"]!, properties: { ...resources["reader"]!.properties, name: "yaml-reader-2" } } };
+    resources = withProperties("dashboardsReader", { name: "dashboards-reader-2" });
     writeProgram();
     const preview = await pulumi(["preview", "--diff"]);
     resources = before;
     writeProgram();
     expectSuccess(preview);
     expect(preview.output).toMatch(/\+-logscale:index:ViewPermissionsToken: \(replace\)/);
-    expect(preview.output).toContain('~ name: "yaml-reader" => "yaml-reader-2"');
+    expect(preview.output).toContain('~ name: "dashboards-reader" => "dashboards-reader-2"');
     expect(preview.output).toContain("+-1 to replace");
+  });
+
+  it("drift: permissions changed behind Pulumi's back fail preview --refresh --expect-no-changes; up --refresh repairs them", async () => {
+    await graphql(emulator.url, "mutation($id: String!) { updateOrganizationPermissionsTokenPermissions(input: { id: $id, permissions: [ViewUsage] }) }", { id: ciTokenId });
+    const check = await pulumi(["preview", "--refresh", "--expect-no-changes", "--diff"]);
+    expect(check.status).not.toBe(0);
+    expect(check.output).toMatch(/~ logscale:index:OrgPermissionsToken: \(update\)/);
+    expect(check.output).toContain("no changes were expected for preview but changes were proposed");
+    const repair = await pulumi(["up", "--refresh", "--yes"]);
+    expectSuccess(repair);
+    expect(repair.output).toContain("~ 1 updated");
+    const ci = (await storedTokens(emulator.url)).find((token) => token.name === "ci-deployer");
+    expect([ci?.id, ci?.permissions.sort()]).toEqual([ciTokenId, ["ManageUsers", "MonitorQueries", "ViewUsage"]]);
+    expect((await revealedOutputs())["ciDeployerToken"]).toBe(ciToken);
+    expectSuccess(await pulumi(["preview", "--refresh", "--expect-no-changes"]));
   });
 
   it("pulumi import adopts a token made by hand; with the generated code, the next preview shows no change", async () => {
@@ -221,6 +239,43 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
     expect(adoptedState?.outputs["token"]).toMatchObject({ plaintext: JSON.stringify("") });
   });
 
+  it("the import resource option adopts a view and a system token made by hand; what the program adds is then updated in place", async () => {
+    const view = await createViewToken(emulator.url, { name: "audit-by-hand", viewIds: [SEED.securityAudit], viewPermissions: ["ReadAccess"] });
+    const system = await createSystemToken(emulator.url, { name: "health-by-hand", systemPermissions: ["ReadHealthCheck"] });
+    const adopted: Resources = {
+      auditReader: {
+        type: "logscale:index:ViewPermissionsToken",
+        properties: { name: "audit-by-hand", viewNames: ["security-audit"], permissions: ["ReadAccess"] },
+        options: { import: view.tokenMetadata.id },
+      },
+      // One permission more than the token has: the engine imports it, then the plan updates it.
+      healthChecker: {
+        type: "logscale:index:SystemPermissionsToken",
+        properties: { name: "health-by-hand", permissions: ["ReadHealthCheck", "ViewOrganizations"] },
+        options: { import: system.tokenMetadata.id },
+      },
+    };
+    resources = { ...resources, ...adopted };
+    writeProgram();
+    const preview = await pulumi(["preview", "--diff"]);
+    expectSuccess(preview);
+    expect(preview.output).toContain("= 2 to import");
+    expect(preview.output).toContain("~ 1 to update");
+    expect(propertyDiffLines(preview.output, "permissions")).toEqual(['+ [1]: "ViewOrganizations"']);
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect(up.output).toContain("= 2 imported");
+    expect(up.output).toContain("~ 1 updated");
+    const stored = await storedTokens(emulator.url);
+    expect(stored.find((token) => token.name === "audit-by-hand")?.id).toBe(view.tokenMetadata.id);
+    const health = stored.find((token) => token.name === "health-by-hand");
+    expect([health?.id, health?.permissions.sort()]).toEqual([system.tokenMetadata.id, ["ReadHealthCheck", "ViewOrganizations"]]);
+    // As the engine asks once they are imported (an imported resource that still names an id may not be replaced).
+    resources = Object.fromEntries(Object.entries(resources).map(([name, resource]) => [name, name in adopted ? { type: resource.type, properties: resource.properties! } : resource]));
+    writeProgram();
+    expectSuccess(await pulumi(["preview", "--diff", "--expect-no-changes"]));
+  });
+
   it("a provider instance manages tokens on a second cluster", async () => {
     extraConfig = { secondUrl: { type: "string" }, secondToken: { type: "string", secret: true } };
     resources = {
@@ -237,6 +292,61 @@ describe("the logscale plugin from a Pulumi YAML program", () => {
     expect((await storedTokens(emulator.url)).map((token) => token.name)).not.toContain("yaml-elsewhere");
     const files = stateFiles(path.join(scratch, "state")).map((file) => readFileSync(file, "utf8"));
     expect(files.some((text) => text.includes(adminToken))).toBe(false);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
+  it("a provider instance moved to another cluster replaces its tokens there: created at the new home, deleted at the old", async () => {
+    const [before] = await storedTokens(second.url);
+    expect(before?.name).toBe("yaml-elsewhere");
+    const atFirst = (await storedTokens(emulator.url)).map((token) => token.id).sort();
+    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url]));
+    const preview = await pulumi(["preview", "--diff"]);
+    expectSuccess(preview);
+    expect(preview.output).toMatch(/\+-pulumi:providers:logscale: \(replace\)/);
+    expect(preview.output).toMatch(/\+-logscale:index:SystemPermissionsToken: \(replace\)/);
+    expect(preview.output).toContain("+-2 to replace"); // the provider and its one token; nothing else
+    expect(preview.output).toContain(`The logscale provider 'secondCluster' led to LogScale cluster ${second.clusterId}`);
+    // A preview changes nothing.
+    expect((await storedTokens(second.url)).map((token) => token.id)).toEqual([before?.id]);
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect(up.output).toContain("+-2 replaced");
+    expect(await storedTokens(second.url)).toEqual([]);
+    const moved = (await storedTokens(emulator.url)).filter((token) => !atFirst.includes(token.id));
+    expect(moved.map((token) => [token.name, token.permissions])).toEqual([["yaml-elsewhere", ["ReadHealthCheck"]]]);
+    expect(moved[0]?.id).not.toBe(before?.id);
+    // The provider's API token is in state as a secret (the old instance deleted the old token with it), never as text.
+    const files = stateFiles(path.join(scratch, "state")).map((file) => readFileSync(file, "utf8"));
+    expect(files.some((text) => text.includes(adminToken))).toBe(false);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
+  it("another address of the same cluster for a provider instance changes no token", async () => {
+    const ids = (await storedTokens(emulator.url)).map((token) => token.id).sort();
+    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url.replace("127.0.0.1", "localhost")]));
+    const preview = await pulumi(["preview", "--diff"]);
+    expectSuccess(preview);
+    // The provider's url is stored; its tokens stay as they are.
+    expect(preview.output).toMatch(/~ pulumi:providers:logscale: \(update\)/);
+    expect(preview.output).not.toMatch(/PermissionsToken: \((update|replace)\)/);
+    expect(preview.output).toContain("~ 1 to update");
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect((await storedTokens(emulator.url)).map((token) => token.id).sort()).toEqual(ids);
+    expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
+  });
+
+  it("the stack config moved to another cluster replaces the default provider's tokens (its API token is in state, a secret)", async () => {
+    const atFirst = await storedTokens(emulator.url);
+    const ofDefaultProvider = names(atFirst.filter((token) => token.name !== "yaml-elsewhere"));
+    expect(ofDefaultProvider).toEqual(["audit-by-hand", "ci-deployer", "cluster-monitor", "dashboards-reader", "health-by-hand", "made-by-hand"]);
+    expectSuccess(await pulumi(["config", "set", "logscale:url", second.url]));
+    const up = await pulumi(["up", "--yes"]);
+    expectSuccess(up);
+    expect(up.output).toContain(`+-${ofDefaultProvider.length} replaced`);
+    expect(names(await storedTokens(second.url))).toEqual(ofDefaultProvider);
+    // Left at the first cluster: the token of the provider instance that points there.
+    expect(names(await storedTokens(emulator.url))).toEqual(["yaml-elsewhere"]);
     expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
   });
 

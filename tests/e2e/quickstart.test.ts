@@ -3,13 +3,13 @@
  * `npm run destroy`, as a user runs them; then `npm start` against a LogScale given by
  * LOGSCALE_URL / LOGSCALE_TOKEN (an emulator started separately stands in for it).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { requirePulumiCli } from "../support/pulumi";
+import { type Run, run } from "../support/run";
 
 jest.setTimeout(300_000);
 
@@ -21,20 +21,9 @@ beforeAll(() => {
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 /** Asynchronous: an emulator in this process must keep answering while npm runs. */
-function npm(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; output: string }> {
+function npm(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, ...inherited } = process.env;
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", args, { cwd: projectDir, env: { ...inherited, QUICKSTART_STATE_DIR: stateDir, ...env } });
-    let stdout = "";
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, output }));
-  });
+  return run("npm", args, { cwd: projectDir, env: { ...inherited, QUICKSTART_STATE_DIR: stateDir, ...env } });
 }
 
 function tokensInEmulatorState(): unknown[] {

@@ -13,6 +13,7 @@ import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type { StackConnectionConfig } from "../../core/config";
 import { ClientCache } from "../../core/client-cache";
+import { type Destination, providerMovingWarning } from "../../core/homes";
 import type { TokenInputs } from "../../core/inputs";
 import type { TokenKindName } from "../../core/kinds";
 import { inputsFrom, type TokenOutputs } from "../../core/outputs";
@@ -20,6 +21,7 @@ import { TokenProvider, type TokenProviderOptions } from "../../core/token-provi
 import { changedProperties, detailedDiff, type PropertyChange } from "./detailed-diff";
 import { type EngineLog, engineLog } from "./engine-log";
 import { changedSettings, configReader, secretSettings, settingFailures, stackConfigFrom } from "./provider-config";
+import { providerMove } from "./provider-move";
 import { kindOfUrn } from "./resource-types";
 import { schemaText } from "./schema";
 import { fromWire, type PropertyMap, toWire } from "./wire";
@@ -67,6 +69,8 @@ export class LogScaleProviderService {
   /** Clients and their answers, shared by the three kinds as in the dynamic provider's process. */
   private readonly clients = new ClientCache();
   private log: EngineLog;
+  /** Warnings already given, for those the engine's repeated questions would repeat. */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly options: ServiceOptions) {
     this.log = engineLog(options.engineAddress);
@@ -82,6 +86,19 @@ export class LogScaleProviderService {
     });
     await provider.configure(configReader(this.stackConfig));
     return provider;
+  }
+
+  /** Where a provider with these settings leads (see provider-move.ts). */
+  private async locate(config: StackConnectionConfig, urn: string): Promise<Destination | null> {
+    // Any kind's core will do: where settings lead does not depend on the kind of token.
+    const core = new TokenProvider("organization", {
+      ...this.options.core,
+      clients: this.clients,
+      warn: (message) => void this.log.warn(message, urn),
+      info: (message) => void this.log.info(message, urn),
+    });
+    await core.configure(configReader(config));
+    return core.settingsDestination();
   }
 
   readonly implementation: Partial<providerRpc.IResourceProviderServer> = {
@@ -107,10 +124,25 @@ export class LogScaleProviderService {
     }),
 
     diffConfig: unary(async (request: providerProto.DiffRequest) => {
-      const changed = changedSettings(fromWire(request.getOlds()).values, fromWire(request.getNews()).values);
+      const urn = request.getUrn();
+      // An explicit provider's old inputs are in state, its API token too (a secret).
+      const olds = fromWire(request.getOldInputs() ?? request.getOlds()).values;
+      const news = fromWire(request.getNews()).values;
+      const changed = changedSettings(olds, news);
+      const move = await providerMove(olds, news, (config) => this.locate(config, urn));
       const response = new providerProto.DiffResponse();
       response.setChanges(changed.length > 0 ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE);
       response.setDiffsList(changed);
+      if (move !== undefined) {
+        // The engine then replaces every resource of this provider, new before old: each token is
+        // made through the new instance, then deleted through the old one, configured as it was.
+        response.setReplacesList([...move.because]);
+        response.setDeletebeforereplace(false);
+        const warning = providerMovingWarning(urn.split("::").pop() ?? urn, move.from, move.to);
+        // The engine asks again for each resource of a default provider: say it once.
+        if (!this.warned.has(warning)) void this.log.warn(warning, urn);
+        this.warned.add(warning);
+      }
       return response;
     }),
 

@@ -5,7 +5,8 @@
  * one, and wrapped again on the way out, so a secret never comes back as plain text.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { runtime } from "@pulumi/pulumi";
+// The module, not the SDK's index: the packed plugin bundles only what it uses (scripts/plugin-pack.ts).
+import { isRpcSecret, specialSecretSig, specialSigKey, unwrapRpcSecret } from "@pulumi/pulumi/runtime/rpc";
 
 export type PropertyMap = Record<string, unknown>;
 
@@ -29,9 +30,9 @@ export function fromWire(struct: Struct | undefined): Unwrapped {
 }
 
 function unwrapSecrets(value: unknown, found: { secret: boolean }): unknown {
-  if (runtime.isRpcSecret(value)) {
+  if (isRpcSecret(value)) {
     found.secret = true;
-    return unwrapSecrets(runtime.unwrapRpcSecret(value), found);
+    return unwrapSecrets(unwrapRpcSecret(value), found);
   }
   if (Array.isArray(value)) return value.map((item) => unwrapSecrets(item, found));
   if (typeof value === "object" && value !== null) {
@@ -46,7 +47,7 @@ export function toWire(values: object, secret: ReadonlySet<string>): Struct {
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined) continue;
     const plain = withoutUndefined(value);
-    wire[key] = secret.has(key) ? { [runtime.specialSigKey]: runtime.specialSecretSig, value: plain } : plain;
+    wire[key] = secret.has(key) ? { [specialSigKey]: specialSecretSig, value: plain } : plain;
   }
   return Struct.fromJavaScript(wire as Parameters<typeof Struct.fromJavaScript>[0]);
 }
