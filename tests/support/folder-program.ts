@@ -26,6 +26,8 @@ export interface RunOptions {
   readonly input?: string;
   /** Added to the folder's environment for this run only. */
   readonly env?: Readonly<Record<string, string>>;
+  /** A folder below the program's to run in (a Pulumi program per environment). */
+  readonly cwd?: string;
 }
 
 export interface FolderProgram {
@@ -66,7 +68,7 @@ export function createFolderProgram(extraEnv: Readonly<Record<string, string>> =
   // Asynchronous: an emulator in the calling process must keep answering while the command runs.
   const run = (command: string, args: readonly string[], options: RunOptions = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd: consumer.dir, env: { ...env, ...options.env } });
+      const child = spawn(command, args, { cwd: path.join(consumer.dir, options.cwd ?? "."), env: { ...env, ...options.env } });
       let stdout = "";
       let stderr = "";
       let output = "";

@@ -1,5 +1,5 @@
 /**
- * examples/gitops/.github/workflows through actionlint, the linter for GitHub Actions workflows
+ * The GitOps examples' workflows (examples/gitops and examples/gitops-yaml) through actionlint, the linter for GitHub Actions workflows
  * (scripts/ensure-actionlint.sh builds the pinned version once and caches it; npm test runs it
  * first): the workflows' syntax, their expressions, contexts and action inputs, and the shell of
  * every `run:` step through actionlint's shellcheck integration.
@@ -13,7 +13,9 @@ import { z } from "zod";
 jest.setTimeout(300_000);
 
 const projectDir = path.resolve(__dirname, "../..");
-const workflowDir = path.join(projectDir, "examples", "gitops", ".github", "workflows");
+const examples = ["gitops", "gitops-yaml"] as const;
+const workflowDirOf = (example: string) => path.join(projectDir, "examples", example, ".github", "workflows");
+const workflowDir = workflowDirOf("gitops");
 
 const findings = z.array(z.looseObject({ message: z.string(), filepath: z.string(), line: z.number(), kind: z.string() }));
 type Finding = z.infer<typeof findings>[number];
@@ -57,8 +59,8 @@ function workflowFiles(dir: string): string[] {
   return readdirSync(dir).filter((name) => name.endsWith(".yml")).sort().map((name) => path.join(dir, name));
 }
 
-it("finds nothing in the example's workflows", () => {
-  const files = workflowFiles(workflowDir);
+it.each(examples)("finds nothing in the workflows of examples/%s", (example) => {
+  const files = workflowFiles(workflowDirOf(example));
   expect(files.map((file) => path.basename(file))).toEqual(["deploy.yml", "drift.yml", "preview.yml"]);
   const result = lint(files);
   expect(result.findings.map((finding) => `${path.basename(finding.filepath)}:${finding.line}: [${finding.kind}] ${finding.message}`)).toEqual([]);
@@ -90,10 +92,14 @@ it("finds a planted mistake in each kind it checks: an expression and the shell 
   expect(found.every((finding) => finding.file === "drift.yml")).toBe(true);
 });
 
-it("shellcheck finds nothing in the example's scripts, which the workflows run", () => {
-  const scriptDir = path.join(projectDir, "examples", "gitops", "ci");
+it.each([
+  ["gitops", ["drift-check.sh", "plan.sh"]],
+  // plan.sh and drift-check.sh are links to examples/gitops's: shellcheck reads them through the link.
+  ["gitops-yaml", ["drift-check.sh", "install-plugin.sh", "plan.sh"]],
+])("shellcheck finds nothing in the scripts of examples/%s, which the workflows run", (example, expected) => {
+  const scriptDir = path.join(projectDir, "examples", example, "ci");
   const scripts = readdirSync(scriptDir).filter((name) => name.endsWith(".sh")).sort();
-  expect(scripts).toEqual(["drift-check.sh", "plan.sh"]);
+  expect(scripts).toEqual(expected);
   const run = spawnSync(shellcheck, ["--format=gcc", ...scripts.map((name) => path.join(scriptDir, name))], { encoding: "utf8" });
   expect(run.stdout).toBe("");
   expect(run.status).toBe(0);

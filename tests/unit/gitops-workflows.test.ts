@@ -11,6 +11,7 @@ import { z } from "zod";
 
 const exampleDir = path.resolve(__dirname, "../../examples/gitops");
 const workflowDir = path.join(exampleDir, ".github", "workflows");
+const yamlExampleDir = path.resolve(__dirname, "../../examples/gitops-yaml");
 
 const step = z.looseObject({
   uses: z.string().optional(),
@@ -18,6 +19,7 @@ const step = z.looseObject({
   if: z.string().optional(),
   with: z.record(z.string(), z.unknown()).optional(),
   env: z.record(z.string(), z.string()).optional(),
+  "working-directory": z.string().optional(),
 });
 const workflow = z.looseObject({
   on: z.record(z.string(), z.unknown()),
@@ -33,8 +35,8 @@ const workflow = z.looseObject({
 });
 type Workflow = z.infer<typeof workflow>;
 
-function load(name: string): Workflow {
-  return workflow.parse(parse(readFileSync(path.join(workflowDir, name), "utf8")));
+function load(name: string, dir = workflowDir): Workflow {
+  return workflow.parse(parse(readFileSync(path.join(dir, name), "utf8")));
 }
 function runs(flow: Workflow): string[] {
   return Object.values(flow.jobs).flatMap((job) => job.steps.flatMap((entry) => (entry.run === undefined ? [] : [entry.run])));
@@ -92,9 +94,9 @@ describe("the example's workflows", () => {
     expect(runs(flow)).toContain('bash ci/drift-check.sh "${{ matrix.stack }}"');
   });
 
-  it.each(["preview.yml", "deploy.yml", "drift.yml"])("%s installs the Pulumi CLI version the SDK is pinned to", (name) => {
+  it.each(["preview.yml", "deploy.yml", "drift.yml"])("%s (in both examples) installs the Pulumi CLI version the SDK is pinned to", (name) => {
     const sdkVersion = (JSON.parse(readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies["@pulumi/pulumi"];
-    const installs = Object.values(load(name).jobs).flatMap((job) => job.steps.filter((entry) => entry.uses?.startsWith("pulumi/actions@")));
+    const installs = [load(name), load(name, path.join(yamlExampleDir, ".github", "workflows"))].flatMap((flow) => Object.values(flow.jobs)).flatMap((job) => job.steps.filter((entry) => entry.uses?.startsWith("pulumi/actions@")));
     expect(installs.length).toBeGreaterThan(0);
     for (const install of installs) expect(install.with?.["pulumi-version"]).toBe(sdkVersion);
   });
@@ -107,6 +109,65 @@ describe("the example's workflows", () => {
       for (const [, script] of text.matchAll(/npm run (?:--silent )?([\w-]+)/g)) expect(Object.keys(scripts)).toContain(script);
       for (const [, setting] of text.matchAll(/\b(?:secrets|vars)\.([A-Z_]+)/g)) expect(readme).toContain(setting);
       for (const [, secretName] of text.matchAll(/token_secret: ([A-Z_]+)/g)) expect(readme).toContain(secretName);
+    }
+  });
+});
+
+describe("the YAML example's workflows", () => {
+  const dir = path.join(yamlExampleDir, ".github", "workflows");
+  const loadYaml = (name: string) => load(name, dir);
+  const packageVersion = (JSON.parse(readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
+
+  it("are the three jobs", () => {
+    expect(readdirSync(dir).sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml"]);
+  });
+
+  it.each(["preview.yml", "deploy.yml", "drift.yml"])("%s installs this package's plugin with ci/install-plugin.sh after the Pulumi CLI, before any pulumi command", (name) => {
+    const flow = loadYaml(name);
+    expect(flow).toMatchObject({ env: { LOGSCALE_PLUGIN_VERSION: packageVersion, LOGSCALE_PLUGIN_URL: "${{ vars.LOGSCALE_PLUGIN_URL }}" } });
+    for (const job of Object.values(flow.jobs).filter((candidate) => candidate.steps.some((entry) => entry.uses?.startsWith("pulumi/actions@")))) {
+      const index = (found: (entry: (typeof job.steps)[number]) => boolean) => job.steps.findIndex(found);
+      const cli = index((entry) => entry.uses?.startsWith("pulumi/actions@") === true);
+      const install = index((entry) => entry.run === "bash ci/install-plugin.sh");
+      const firstPulumi = index((entry) => /pulumi |ci\/(plan|drift-check)\.sh/.test(entry.run ?? ""));
+      expect(cli).toBeGreaterThanOrEqual(0);
+      expect(install).toBeGreaterThan(cli);
+      expect(firstPulumi).toBeGreaterThan(install);
+    }
+  });
+
+  it("preview: plans each environment, and posts the plan as the TypeScript example's comment job does", () => {
+    const flow = loadYaml("preview.yml");
+    expect(Object.keys(flow.on)).toEqual(["pull_request"]);
+    expect(runs({ ...flow, jobs: { preview: flow.jobs["preview"]! } })).toEqual(["npm ci", "bash ci/install-plugin.sh", 'bash ci/plan.sh "${{ matrix.stack }}"']);
+    expect(flow.jobs["comment"]).toEqual(load("preview.yml").jobs["comment"]);
+  });
+
+  it("deploy: on push to main, up --refresh in each environment's folder, staging and then production", () => {
+    const flow = loadYaml("deploy.yml");
+    expect(flow.on["push"]).toEqual({ branches: ["main"] });
+    const ups = Object.values(flow.jobs).flatMap((job) => job.steps.filter((entry) => entry.run?.startsWith("pulumi up")));
+    expect(ups.map((entry) => [entry["working-directory"], entry.run])).toEqual([
+      ["environments/staging", "pulumi up --stack staging --yes --refresh --non-interactive --color never"],
+      ["environments/production", "pulumi up --stack production --yes --refresh --non-interactive --color never"],
+    ]);
+    expect(flow.jobs["production"]?.needs).toBe("staging");
+  });
+
+  it("drift: nightly, runs the drift check of each environment", () => {
+    const flow = loadYaml("drift.yml");
+    expect(flow.on["schedule"]).toEqual([{ cron: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }]);
+    expect(runs(flow)).toContain('bash ci/drift-check.sh "${{ matrix.stack }}"');
+  });
+
+  it("use only npm scripts the example has, settings its README names, and environments it has", () => {
+    const scripts = (JSON.parse(readFileSync(path.join(yamlExampleDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const readme = readFileSync(path.join(yamlExampleDir, "README.md"), "utf8");
+    for (const name of ["preview.yml", "deploy.yml", "drift.yml"]) {
+      const text = readFileSync(path.join(dir, name), "utf8");
+      for (const [, script] of text.matchAll(/npm run (?:--silent )?([\w-]+)/g)) expect(Object.keys(scripts)).toContain(script);
+      for (const [, setting] of text.matchAll(/\b(?:secrets|vars)\.([A-Z_]+)/g)) expect(readme).toContain(setting);
+      for (const [, stack] of text.matchAll(/stack: (\w+)/g)) expect(readdirSync(path.join(yamlExampleDir, "environments"))).toContain(stack);
     }
   });
 });

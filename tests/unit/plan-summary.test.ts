@@ -302,3 +302,21 @@ describe("the command line", () => {
     expect(runCli(["a.json", "--stack"]).code).toBe(2);
   });
 });
+
+describe("the logscale plugin's resources (examples/gitops-yaml)", () => {
+  /** The same preview as the plugin's engine writes it: its type tokens in every URN and type. */
+  function asPlugin(text: string): unknown {
+    return JSON.parse(text.replace(/pulumi-nodejs:dynamic\/logscale:(\w+PermissionsToken)/g, "logscale:index:$1"));
+  }
+
+  it.each(["pending", "drift", "replace", "adopt"] as const)("%s.json reads the same with logscale:index types, keyed by the resource's name", (name) => {
+    const text = fixtureText(name);
+    expect(text).toContain("pulumi-nodejs:dynamic/logscale:");
+    const plugin = asPlugin(text);
+    expect(JSON.stringify(plugin)).not.toContain("pulumi-nodejs:dynamic/logscale:");
+    const options = { stack: "staging", now: meta.rotationNow };
+    const report = summarize(plugin, options);
+    expect(report.lines.length).toBeGreaterThan(0);
+    expect(report.markdown).toBe(summarize(JSON.parse(text), options).markdown);
+  });
+});

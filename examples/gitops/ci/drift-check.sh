@@ -12,11 +12,19 @@ set -uo pipefail
 stack="${1:?usage: bash ci/drift-check.sh <stack>}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
+# The stack's Pulumi program: this repository's root (the TypeScript flavour, examples/gitops), or
+# environments/<stack>/ where each environment is a Pulumi YAML program of its own (the YAML
+# flavour, examples/gitops-yaml, whose ci/ links to these scripts).
+program="."
+if [ -f "environments/$stack/Pulumi.yaml" ]; then
+  program="environments/$stack"
+fi
+
 preview_json="$(mktemp)"
 trap 'rm -f "$preview_json"' EXIT
 
 # Secrets in the JSON are printed as "[secret]"; the engine's messages go to stderr as usual.
-pulumi preview --stack "$stack" --refresh --expect-no-changes --json --non-interactive >"$preview_json"
+pulumi --cwd "$program" preview --stack "$stack" --refresh --expect-no-changes --json --non-interactive >"$preview_json"
 preview_status=$?
 
 summary="$(npm run --silent plan-summary -- "$preview_json" --stack "$stack" --drift)"

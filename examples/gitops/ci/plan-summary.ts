@@ -7,6 +7,9 @@
  *   clusterMonitor: deleted: whatever uses it stops working
  *   alertManager: replaced: new secret, consumers need it. Why: rotation due …
  *
+ * The key is the resource's name in Pulumi: the entry's key in tokens/<stack>.yaml, or the
+ * resource's logical name in a Pulumi YAML program (examples/gitops-yaml, which runs this file).
+ *
  * Unchanged tokens are counted, not listed. The same report serves the pull request (ci/plan.sh,
  * the preview workflow) and the nightly drift check (ci/drift-check.sh, with --drift): with
  * `--refresh`, what LogScale changed behind Pulumi's back comes first on a token's line.
@@ -85,8 +88,14 @@ function parseUrn(urn: string): { type: string; name: string } {
   return { type: parts[2] ?? "", name: parts.slice(3).join("::") };
 }
 
+/**
+ * The token's kind from its resource type: the dynamic resources of a TypeScript program
+ * (`pulumi-nodejs:dynamic/logscale:OrgPermissionsToken`, examples/gitops) or the `logscale`
+ * plugin's (`logscale:index:OrgPermissionsToken`, Pulumi YAML and every other language,
+ * examples/gitops-yaml). Their inputs and outputs are the same, served by one core.
+ */
 function tokenKindOf(urn: string): string | undefined {
-  const match = /^pulumi-nodejs:dynamic\/logscale:(\w+)$/.exec(parseUrn(urn).type);
+  const match = /^(?:pulumi-nodejs:dynamic\/logscale:|logscale:index:)(\w+)$/.exec(parseUrn(urn).type);
   return match?.[1] === undefined ? undefined : tokenKinds[match[1]];
 }
 

@@ -1,0 +1,1 @@
+../../gitops/ci/plan-summary.ts
