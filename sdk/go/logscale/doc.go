@@ -1,0 +1,2 @@
+// Manage LogScale (formerly Humio) organization, view and system permission tokens.
+package logscale
