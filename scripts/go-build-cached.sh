@@ -3,7 +3,8 @@
 # (the only line on stdout; progress goes to stderr). The binary is kept in
 # ~/.cache/pulumi-logscale-tokens/<name>-<key>/, where the key hashes the Go version and every
 # file of the module (and of the further folders named, such as a local module it replaces), so
-# a warm run costs the hashing, and any change to the sources builds afresh.
+# a warm run costs the hashing, and any change to the sources builds afresh (with Go's own build
+# cache, seconds once the dependencies have been compiled).
 #
 # Usage: go-build-cached.sh <module dir> <name> [<folder the build also reads>...]
 #
@@ -43,4 +44,8 @@ if [ ! -x "$binary" ]; then
   fi
   mv "$binary.tmp" "$binary"
 fi
+# The folder's time is when these sources were last built or used: builds of other sources that
+# nothing has used for a week are removed, so the cache does not grow with every edit.
+touch "$build_dir"
+find "$cache_root" -mindepth 1 -maxdepth 1 -type d -name "$name-*" -not -name "$name-$key" -mtime +7 -exec rm -rf {} + 2>/dev/null || true
 echo "$binary"

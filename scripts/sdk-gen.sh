@@ -10,6 +10,6 @@ set -euo pipefail
 
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="${1:-$project_dir/sdk}"
-generator=$(bash "$project_dir/scripts/go-build-cached.sh" "$project_dir/scripts/sdk-gen" sdk-gen)
+generator=$(bash "$project_dir/scripts/ensure-go-programs.sh" sdk-gen)
 version=$(node -p 'require(process.argv[1]).version' "$project_dir/package.json")
 "$generator" -schema "$project_dir/provider/serving/plugin/schema.json" -version "$version" -out "$out"
