@@ -1,15 +1,16 @@
 /**
  * The SDKs in sdk/, generated from the plugin's schema by Pulumi's code generators
  * (npm run sdk:gen): that they are what the schema generates now, byte for byte, and what can be
- * checked of each here. Go runs end to end (tests/e2e/sdk-go.test.ts); the Node.js SDK type-checks
+ * checked of each here. Go runs end to end (tests/e2e/sdk-go.test.ts), and the README's Go program
+ * compiles against it; the Node.js SDK type-checks
  * against this repository's @pulumi/pulumi; Python and .NET, whose Pulumi packages cannot be
  * installed on these machines, are checked as far as their own tools allow (Python byte-compiles,
  * its classes carry the schema's type tokens; the .NET project file is well-formed XML naming the
  * package, its version and the Pulumi package it needs).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 import { schema } from "../../provider/serving/plugin/schema";
 import { projectDir } from "../support/consumer";
@@ -72,6 +73,32 @@ describe("sdk/", () => {
     for (const plugin of ["go/logscale/pulumi-plugin.json", `python/${language.python.packageName}/pulumi-plugin.json`, "dotnet/pulumi-plugin.json"]) {
       expect([plugin, JSON.parse(readFileSync(path.join(sdkDir, plugin), "utf8"))]).toEqual([plugin, { resource: true, name: "logscale", version }]);
     }
+  });
+});
+
+describe("the Go SDK", () => {
+  it("compiles the README's Go program (go vet, gofmt), in a module taking the SDK from this checkout", () => {
+    const readme = readFileSync(path.join(projectDir, "README.md"), "utf8");
+    const program = /\*\*A Go program\*\*[^]*?```go\n([^]*?)```/.exec(readme)?.[1];
+    if (program === undefined) throw new Error("README.md has no Go program after **A Go program**");
+    const moduleDir = path.join(scratch, "readme-go");
+    mkdirSync(moduleDir);
+    writeFileSync(path.join(moduleDir, "main.go"), program);
+    // The end-to-end program's module, whose go.sum pins the same dependencies (npm test has built it, so Go's cache holds them).
+    const e2eModule = path.join(projectDir, "tests", "e2e", "go");
+    const goMod = readFileSync(path.join(e2eModule, "go.mod"), "utf8").replace(/=> \.\.\/\.\.\/\.\.\/sdk\/go$/m, `=> ${path.join(sdkDir, "go")}`);
+    expect(goMod).toContain(`=> ${path.join(sdkDir, "go")}`);
+    writeFileSync(path.join(moduleDir, "go.mod"), goMod);
+    cpSync(path.join(e2eModule, "go.sum"), path.join(moduleDir, "go.sum"));
+    const cacheRoot = path.join(process.env["XDG_CACHE_HOME"] ?? path.join(homedir(), ".cache"), "pulumi-logscale-tokens");
+    const vet = spawnSync("go", ["vet", "-mod=readonly", "-trimpath", "."], {
+      cwd: moduleDir,
+      encoding: "utf8",
+      env: { ...process.env, GOMODCACHE: path.join(cacheRoot, "gomod"), GOTOOLCHAIN: "local", GOFLAGS: "", GOWORK: "off", CGO_ENABLED: "0" },
+    });
+    expect({ status: vet.status, output: `${vet.stdout}${vet.stderr}` }).toEqual({ status: 0, output: "" });
+    // As gofmt writes it, so that a reader can paste it.
+    expect(runOrThrow("gofmt", ["-l", "main.go"], moduleDir)).toBe("");
   });
 });
 
