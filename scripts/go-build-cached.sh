@@ -38,11 +38,12 @@ if [ ! -x "$binary" ]; then
   printf 'go-build-cached: building %s from %s (first time only for these sources)\n' "$name" "$module_dir" >&2
   if ! (cd "$module_dir" &&
     GOMODCACHE="$cache_root/gomod" GOTOOLCHAIN=local GOFLAGS='' GOWORK=off CGO_ENABLED=0 \
-      go build -mod=readonly -trimpath -ldflags '-s -w' -o "$binary.tmp" . >&2); then
-    rm -f "$binary.tmp"
+      go build -mod=readonly -trimpath -ldflags '-s -w' -o "$binary.tmp.$$" . >&2); then
+    rm -f "$binary.tmp.$$"
     fail "building $name from $module_dir failed (Go's output above): check that the Go module proxy is reachable and Go >= 1.26, then run this again."
   fi
-  mv "$binary.tmp" "$binary"
+  # Renamed into place, so that a run at the same time never sees half a binary.
+  mv "$binary.tmp.$$" "$binary"
 fi
 # The folder's time is when these sources were last built or used: builds of other sources that
 # nothing has used for a week are removed, so the cache does not grow with every edit.
