@@ -3,6 +3,7 @@
  * It knows nothing of Pulumi. Retry rules are in http/retry.ts, error types in errors.ts.
  */
 import type * as http from "node:http";
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { z } from "zod";
 import { defaultCredentialSource, LogScaleGraphQLError } from "./errors";
 import * as documents from "./graphql/documents";
@@ -53,6 +54,8 @@ export interface LogScaleClientOptions {
   /** Jitter source; tests pin it. */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Aborting it cancels what the client is doing: no further attempt, no wait for a retry. */
+  readonly signal?: AbortSignal;
 }
 
 const optionsSchema = z.object({
@@ -178,7 +181,9 @@ export class LogScaleClient {
       credentialSource: options.credentialSource ?? defaultCredentialSource,
       onEvent: options.onEvent ?? (() => undefined),
       random: options.random ?? Math.random,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      // An abort ends the wait (and clears its timer); the executor then stops.
+      sleep: options.sleep ?? ((ms) => sleepFor(ms, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined)),
+      signal: options.signal,
     };
   }
 

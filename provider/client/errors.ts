@@ -17,7 +17,8 @@ export type LogScaleErrorKind =
   | "timeout"
   | "proxy"
   | "response-too-large"
-  | "response-shape";
+  | "response-shape"
+  | "cancelled";
 
 export interface RequestContext {
   /** The GraphQL operation name, e.g. `CreateOrganizationPermissionsToken`. */
@@ -287,5 +288,28 @@ export class LogScaleResponseShapeError extends LogScaleError {
         `Is the URL a LogScale server of version 1.174 or later?`,
       context,
     );
+  }
+}
+
+/**
+ * The operation was cancelled (the caller aborted the client's signal) before an attempt or while
+ * waiting to retry one: nothing more was sent. `previous` is what the last attempt got, if any.
+ */
+export class LogScaleCancelledError extends LogScaleError {
+  override readonly name = "LogScaleCancelledError";
+  readonly kind = "cancelled";
+  readonly mayHaveBeenApplied: boolean;
+
+  constructor(
+    context: RequestContext,
+    readonly previous: LogScaleError | undefined,
+  ) {
+    super(
+      previous === undefined
+        ? `${context.operationName} at ${context.endpoint} was cancelled before it was sent.`
+        : `${context.operationName} at ${context.endpoint} was cancelled while waiting to try again; the last attempt failed: ${previous.message}`,
+      context,
+    );
+    this.mayHaveBeenApplied = previous?.mayHaveBeenApplied ?? false;
   }
 }

@@ -187,7 +187,7 @@ describe("rotation before expiry, with a resource that uses the token", () => {
       await clock.advance(2 * day);
       const due = await observe((onEvent) => stack.preview({ expectNoChanges: true, onEvent }));
       expect(String(due.outcome)).toContain("no changes were expected");
-      expect(due.steps.find((step) => step.resource === "ci" && step.op === "replace")?.keys).toEqual(["rotateBeforeExpiry"]);
+      expect(due.steps.find((step) => step.resource === "ci" && step.op === "replace")?.keys).toEqual(["expireAt"]);
       expect(opsOf(due.steps, "app")).toEqual(["update"]);
       expect(due.warnings.join("\n")).toMatch(
         new RegExp(`organization permissions token 'rotating-ci' \\(${oldId}\\) expires at .*, within its rotateBeforeExpiry window of 7d`),

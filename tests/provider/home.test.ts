@@ -31,7 +31,7 @@ let warnings: string[] = [];
 
 /** A provider process: stack config pointing at `url` (or none), warnings collected. */
 async function providerProcess(url?: string): Promise<TokenProvider> {
-  const provider = new TokenProvider("organization", { warn: (message) => warnings.push(message) });
+  const provider = new TokenProvider("organization", { info: () => undefined, warn: (message) => warnings.push(message) });
   await provider.configure(stackConfig(url === undefined ? {} : { "logscale:url": url, "logscale:token": adminToken }));
   return provider;
 }

@@ -6,6 +6,7 @@ import * as http from "node:http";
 import type { z } from "zod";
 import {
   LogScaleAuthenticationError,
+  LogScaleCancelledError,
   type LogScaleError,
   LogScaleForbiddenError,
   LogScaleGraphQLError,
@@ -68,6 +69,8 @@ export interface ExecutorSettings {
   readonly onEvent: (event: ClientEvent) => void;
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Once aborted, no attempt is made and no retry waited for. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** Longest piece of a server's error body quoted in a message. */
@@ -81,7 +84,11 @@ export async function executeOperation<TData>(
   variables: Readonly<Record<string, unknown>>,
 ): Promise<TData> {
   const body = JSON.stringify({ query: operation.document, variables, operationName: operation.name });
+  let previous: LogScaleError | undefined;
   for (let attempt = 1; ; attempt++) {
+    if (settings.signal?.aborted) {
+      throw new LogScaleCancelledError({ operationName: operation.name, endpoint: settings.displayEndpoint, attempts: attempt - 1 }, previous);
+    }
     const started = Date.now();
     const outcome = await postOnce({
       url: settings.endpoint,
@@ -114,8 +121,26 @@ export async function executeOperation<TData>(
       answer: shortAnswer(error),
       reason: error.message,
     });
-    await settings.sleep(delayMs);
+    previous = error;
+    await untilAborted(settings.sleep(delayMs), settings.signal);
   }
+}
+
+/** The wait, cut short when the signal is aborted (the loop then stops before the next attempt). */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    wait.then(done, (error: unknown) => {
+      signal.removeEventListener("abort", done);
+      reject(error);
+    });
+  });
 }
 
 /** What went wrong in a few words, for progress messages (never a body: it may quote a secret). */
