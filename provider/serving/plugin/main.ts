@@ -11,11 +11,12 @@ import { serve } from "./server";
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseEngineArgs(argv);
   const plugin = await serve({ version: packageVersion(), ...(args.engineAddress === undefined ? {} : { engineAddress: args.engineAddress }) });
-  // The engine reads this line; anything printed later is shown as the plugin's output.
-  process.stdout.write(`${plugin.port}\n`);
+  // Before the port is printed: the engine may signal as soon as it has read it.
   const stop = () => void plugin.shutdown().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // The engine reads this line; anything printed later is shown as the plugin's output.
+  process.stdout.write(`${plugin.port}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -91,7 +91,8 @@ export function settingFailures(inputs: PropertyMap, names: ProviderSettingNames
   } catch (error) {
     if (!(error instanceof ConnectionConfigError)) throw error;
     // The core's messages name the setting as `names` does, and never repeat a credential.
-    const property = settingNames.find((name) => error.message.includes(names.name(name))) ?? "";
+    const message = error.message.toLowerCase();
+    const property = settingNames.find((name) => message.includes(names.name(name).toLowerCase())) ?? "";
     return [{ property, reason: error.message }];
   }
 }
