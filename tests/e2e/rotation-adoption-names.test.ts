@@ -1,5 +1,5 @@
 /**
- * Issue 10 through the real Pulumi CLI: rotation before expiry (with a dependent resource that
+ * Through the real Pulumi CLI: rotation before expiry (with a dependent resource that
  * switches over while both secrets work), adoption of a token made by hand, and view and IP
  * filter names resolved at every preview.
  */
