@@ -5,7 +5,7 @@
 import type * as http from "node:http";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { z } from "zod";
-import { defaultCredentialSource, LogScaleGraphQLError } from "./errors";
+import { defaultCredentialSource, defaultSettingHints, LogScaleGraphQLError, type SettingHints } from "./errors";
 import * as documents from "./graphql/documents";
 import { type ClientEvent, executeOperation, type ExecutorSettings, type Operation } from "./graphql/executor";
 import * as responses from "./graphql/responses";
@@ -50,6 +50,8 @@ export interface LogScaleClientOptions {
   readonly retry?: RetryOptions;
   /** Named in authentication errors so the user knows what to fix. */
   readonly credentialSource?: string;
+  /** Named in network, TLS and timeout errors; the stack config's keys by default. */
+  readonly settingHints?: SettingHints;
   readonly onEvent?: (event: ClientEvent) => void;
   /** Jitter source; tests pin it. */
   readonly random?: () => number;
@@ -179,6 +181,7 @@ export class LogScaleClient {
       retry: retryPolicy(options.retry),
       redactor: this.redactor,
       credentialSource: options.credentialSource ?? defaultCredentialSource,
+      hints: options.settingHints ?? defaultSettingHints,
       onEvent: options.onEvent ?? (() => undefined),
       random: options.random ?? Math.random,
       // An abort ends the wait (and clears its timer); the executor then stops.

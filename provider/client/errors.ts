@@ -7,6 +7,25 @@
 /** Where the API token comes from, for messages that tell the user what to fix. */
 export const defaultCredentialSource = "stack config 'logscale:token' or the LOGSCALE_TOKEN environment variable";
 
+/**
+ * How messages name the settings that fix a failure. The client knows no more than their names:
+ * the stack config's keys by default; a caller that takes them from elsewhere says so.
+ */
+export interface SettingHints {
+  /** Where the URL is set: "logscale:url / LOGSCALE_URL". */
+  readonly url: string;
+  readonly caCertificate: string;
+  readonly insecure: string;
+  readonly timeout: string;
+}
+
+export const defaultSettingHints: SettingHints = {
+  url: "logscale:url / LOGSCALE_URL",
+  caCertificate: "'logscale:caCertificate'",
+  insecure: "'logscale:insecure'",
+  timeout: "stack config 'logscale:timeoutSeconds'",
+};
+
 export type LogScaleErrorKind =
   | "authentication"
   | "forbidden"
@@ -161,11 +180,12 @@ export class LogScaleNetworkError extends LogScaleError {
     readonly code: string,
     readonly connectionRefused: boolean,
     detail: string,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `Could not reach LogScale at ${context.endpoint} for ${context.operationName}${attemptsSuffix(context)}: ${detail}` +
         (connectionRefused
-          ? ". Check logscale:url / LOGSCALE_URL and that LogScale is running."
+          ? `. Check ${hints.url} and that LogScale is running.`
           : ". The connection broke before an answer arrived, so the outcome is unknown."),
       context,
     );
@@ -183,11 +203,12 @@ export class LogScaleTlsError extends LogScaleError {
     context: RequestContext,
     readonly code: string,
     detail: string,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `TLS with LogScale at ${context.endpoint} failed for ${context.operationName} (${code}): ${detail}. ` +
-        `If LogScale uses a private CA, set 'logscale:caCertificate' to its PEM certificate; ` +
-        `'logscale:insecure' skips verification (test clusters only).`,
+        `If LogScale uses a private CA, set ${hints.caCertificate} to its PEM certificate; ` +
+        `${hints.insecure} skips verification (test clusters only).`,
       context,
     );
   }
@@ -263,10 +284,11 @@ export class LogScaleTimeoutError extends LogScaleError {
   constructor(
     context: RequestContext,
     readonly timeoutMs: number,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `LogScale did not answer ${context.operationName} at ${context.endpoint} within ${timeoutMs} ms${attemptsSuffix(context)}. ` +
-        `If LogScale is slow, raise stack config 'logscale:timeoutSeconds'; otherwise check the network.`,
+        `If LogScale is slow, raise ${hints.timeout}; otherwise check the network.`,
       context,
     );
   }

@@ -19,7 +19,7 @@ import {
   type StackConnectionConfig,
   stackConfigNames,
 } from "./config";
-import { LogScaleError, LogScaleGraphQLError } from "../client/errors";
+import { LogScaleError, LogScaleGraphQLError, type SettingHints } from "../client/errors";
 import { type Duration, durationMs, expiryFor, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
@@ -429,6 +429,7 @@ export class TokenProvider {
         apiToken: settings.apiToken,
         insecure: settings.insecure,
         credentialSource: settings.tokenSource,
+        settingHints: this.settingHints(override, settings),
         ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
         onEvent: (event) => {
           const message = retryMessage(event);
@@ -443,6 +444,17 @@ export class TokenProvider {
       this.clients.clients.set(key, client);
     }
     return client;
+  }
+
+  /** How the client's messages name what to change: where this connection's settings come from. */
+  private settingHints(override: ConnectionInput | undefined, settings: ConnectionSettings): SettingHints {
+    const names = this.settingNames;
+    return {
+      url: settings.urlSource,
+      caCertificate: override ? "the resource's connection.caCertificate" : names.name("caCertificate"),
+      insecure: override ? "the resource's connection.insecure" : names.name("insecure"),
+      timeout: names.name("timeoutSeconds"),
+    };
   }
 
   private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {

@@ -179,6 +179,22 @@ describe("a provider instance's settings", () => {
       for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
     }
   });
+
+  it("a LogScale that cannot be reached names the provider's url input to check", async () => {
+    const once = await serve({ version: "0.0.0-test", core: { client: { retry: { attempts: 1 } } } });
+    const direct = new PluginClient(once.port);
+    try {
+      await direct.configure(configureRequest({ url: "http://127.0.0.1:1", token: adminToken }, eu));
+      const request = new providerProto.CheckRequest();
+      request.setUrn(orgUrn("ci"));
+      request.setOlds(struct({}));
+      request.setNews(struct({ name: "ci", permissions: ["ViewUsage"] }));
+      await expect(direct.check(request)).rejects.toThrow("Check input 'url' of provider 'eu' and that LogScale is running.");
+    } finally {
+      direct.close();
+      await once.shutdown(0);
+    }
+  });
 });
 
 describe("Cancel", () => {

@@ -20,6 +20,7 @@ import {
   type GraphQLErrorEntry,
   type ProxyInUse,
   type RequestContext,
+  type SettingHints,
 } from "../errors";
 import { type PostOutcome, postOnce } from "../http/transport";
 import { backoffDelay, isRetryable, type OperationSafety, parseRetryAfter, type RetryPolicy } from "../http/retry";
@@ -66,6 +67,8 @@ export interface ExecutorSettings {
   readonly retry: RetryPolicy;
   readonly redactor: Redactor;
   readonly credentialSource: string;
+  /** How messages name the settings that fix a failure. */
+  readonly hints: SettingHints;
   readonly onEvent: (event: ClientEvent) => void;
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -161,14 +164,14 @@ function interpret<TData>(
   const redact = (text: string) => settings.redactor.redact(text);
   switch (outcome.type) {
     case "timeout":
-      return { ok: false, error: new LogScaleTimeoutError(context, settings.timeoutMs) };
+      return { ok: false, error: new LogScaleTimeoutError(context, settings.timeoutMs, settings.hints) };
     case "network-error":
       return {
         ok: false,
-        error: new LogScaleNetworkError(context, outcome.code, outcome.connectionRefused, redact(outcome.detail)),
+        error: new LogScaleNetworkError(context, outcome.code, outcome.connectionRefused, redact(outcome.detail), settings.hints),
       };
     case "tls-error":
-      return { ok: false, error: new LogScaleTlsError(context, outcome.code, redact(outcome.detail)) };
+      return { ok: false, error: new LogScaleTlsError(context, outcome.code, redact(outcome.detail), settings.hints) };
     case "proxy-error":
       return {
         ok: false,
