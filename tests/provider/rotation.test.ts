@@ -7,7 +7,7 @@ import { createsTokenWith } from "../../provider/core/inputs";
 import type { TokenOutputs } from "../../provider/core/outputs";
 import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, setTokenPolicy } from "../support/emulator";
-import { stackConfig, quiet } from "./support";
+import { stackConfig } from "./support";
 
 const day = 86_400_000;
 const emulator = emulatorPerFile({ reset: true });
