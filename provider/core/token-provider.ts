@@ -5,7 +5,7 @@
  * messages and its settings.
  *
  * Everything it knows about where LogScale is arrives at run time (configure(), the
- * environment, or a resource's connection input): nothing of it is kept in the provider.
+ * environment, or a resource's connection input), never from the code Pulumi stores in state.
  */
 import { createHash } from "node:crypto";
 import { setTimeout as sleepFor } from "node:timers/promises";
