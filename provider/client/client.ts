@@ -3,8 +3,9 @@
  * It knows nothing of Pulumi. Retry rules are in http/retry.ts, error types in errors.ts.
  */
 import type * as http from "node:http";
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { z } from "zod";
-import { defaultCredentialSource, LogScaleGraphQLError } from "./errors";
+import { defaultCredentialSource, defaultSettingHints, LogScaleGraphQLError, type SettingHints } from "./errors";
 import * as documents from "./graphql/documents";
 import { type ClientEvent, executeOperation, type ExecutorSettings, type Operation } from "./graphql/executor";
 import * as responses from "./graphql/responses";
@@ -49,10 +50,14 @@ export interface LogScaleClientOptions {
   readonly retry?: RetryOptions;
   /** Named in authentication errors so the user knows what to fix. */
   readonly credentialSource?: string;
+  /** Named in network, TLS and timeout errors; the stack config's keys by default. */
+  readonly settingHints?: SettingHints;
   readonly onEvent?: (event: ClientEvent) => void;
   /** Jitter source; tests pin it. */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Aborting it cancels what the client is doing: no further attempt, no wait for a retry. */
+  readonly signal?: AbortSignal;
 }
 
 const optionsSchema = z.object({
@@ -176,9 +181,12 @@ export class LogScaleClient {
       retry: retryPolicy(options.retry),
       redactor: this.redactor,
       credentialSource: options.credentialSource ?? defaultCredentialSource,
+      hints: options.settingHints ?? defaultSettingHints,
       onEvent: options.onEvent ?? (() => undefined),
       random: options.random ?? Math.random,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      // An abort ends the wait (and clears its timer); the executor then stops.
+      sleep: options.sleep ?? ((ms) => sleepFor(ms, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined)),
+      signal: options.signal,
     };
   }
 

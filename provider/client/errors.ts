@@ -7,6 +7,25 @@
 /** Where the API token comes from, for messages that tell the user what to fix. */
 export const defaultCredentialSource = "stack config 'logscale:token' or the LOGSCALE_TOKEN environment variable";
 
+/**
+ * How messages name the settings that fix a failure. The client knows no more than their names:
+ * the stack config's keys by default; a caller that takes them from elsewhere says so.
+ */
+export interface SettingHints {
+  /** Where the URL is set: "logscale:url / LOGSCALE_URL". */
+  readonly url: string;
+  readonly caCertificate: string;
+  readonly insecure: string;
+  readonly timeout: string;
+}
+
+export const defaultSettingHints: SettingHints = {
+  url: "logscale:url / LOGSCALE_URL",
+  caCertificate: "'logscale:caCertificate'",
+  insecure: "'logscale:insecure'",
+  timeout: "stack config 'logscale:timeoutSeconds'",
+};
+
 export type LogScaleErrorKind =
   | "authentication"
   | "forbidden"
@@ -17,7 +36,8 @@ export type LogScaleErrorKind =
   | "timeout"
   | "proxy"
   | "response-too-large"
-  | "response-shape";
+  | "response-shape"
+  | "cancelled";
 
 export interface RequestContext {
   /** The GraphQL operation name, e.g. `CreateOrganizationPermissionsToken`. */
@@ -160,11 +180,12 @@ export class LogScaleNetworkError extends LogScaleError {
     readonly code: string,
     readonly connectionRefused: boolean,
     detail: string,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `Could not reach LogScale at ${context.endpoint} for ${context.operationName}${attemptsSuffix(context)}: ${detail}` +
         (connectionRefused
-          ? ". Check logscale:url / LOGSCALE_URL and that LogScale is running."
+          ? `. Check ${hints.url} and that LogScale is running.`
           : ". The connection broke before an answer arrived, so the outcome is unknown."),
       context,
     );
@@ -182,11 +203,12 @@ export class LogScaleTlsError extends LogScaleError {
     context: RequestContext,
     readonly code: string,
     detail: string,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `TLS with LogScale at ${context.endpoint} failed for ${context.operationName} (${code}): ${detail}. ` +
-        `If LogScale uses a private CA, set 'logscale:caCertificate' to its PEM certificate; ` +
-        `'logscale:insecure' skips verification (test clusters only).`,
+        `If LogScale uses a private CA, set ${hints.caCertificate} to its PEM certificate; ` +
+        `${hints.insecure} skips verification (test clusters only).`,
       context,
     );
   }
@@ -262,10 +284,11 @@ export class LogScaleTimeoutError extends LogScaleError {
   constructor(
     context: RequestContext,
     readonly timeoutMs: number,
+    hints: SettingHints = defaultSettingHints,
   ) {
     super(
       `LogScale did not answer ${context.operationName} at ${context.endpoint} within ${timeoutMs} ms${attemptsSuffix(context)}. ` +
-        `If LogScale is slow, raise stack config 'logscale:timeoutSeconds'; otherwise check the network.`,
+        `If LogScale is slow, raise ${hints.timeout}; otherwise check the network.`,
       context,
     );
   }
@@ -287,5 +310,28 @@ export class LogScaleResponseShapeError extends LogScaleError {
         `Is the URL a LogScale server of version 1.174 or later?`,
       context,
     );
+  }
+}
+
+/**
+ * The operation was cancelled (the caller aborted the client's signal) before an attempt or while
+ * waiting to retry one: nothing more was sent. `previous` is what the last attempt got, if any.
+ */
+export class LogScaleCancelledError extends LogScaleError {
+  override readonly name = "LogScaleCancelledError";
+  readonly kind = "cancelled";
+  readonly mayHaveBeenApplied: boolean;
+
+  constructor(
+    context: RequestContext,
+    readonly previous: LogScaleError | undefined,
+  ) {
+    super(
+      previous === undefined
+        ? `${context.operationName} at ${context.endpoint} was cancelled before it was sent.`
+        : `${context.operationName} at ${context.endpoint} was cancelled while waiting to try again; the last attempt failed: ${previous.message}`,
+      context,
+    );
+    this.mayHaveBeenApplied = previous?.mayHaveBeenApplied ?? false;
   }
 }

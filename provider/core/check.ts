@@ -5,7 +5,6 @@
  * re-created under the same name replaces the tokens on it), the token to adopt, and what a new
  * token would run into (the token security policy, unknown views or IP filters).
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { IpFilter, LogScaleClient, SearchDomainRef, TokenMetadata, TokenSecurityPolicies } from "../client/client";
 import type { ClientCache } from "./client-cache";
 import type { ConnectionInput } from "./config";
@@ -13,6 +12,16 @@ import { type CheckFailure, checkTokenInputs, createsTokenWith, type Duration, d
 import type { TokenKind } from "./kinds";
 import { closestMatches } from "./suggest";
 import { containsUnknown, isUnknown, unknownValue } from "./unknown";
+
+/**
+ * The canonical inputs (viewIds and ipFilterId resolved from names; any may be the unknown
+ * sentinel during preview), and what is wrong with them. With failures, the inputs are what
+ * could be checked, and not for use.
+ */
+export interface CheckResult {
+  readonly inputs: TokenInputs;
+  readonly failures: readonly CheckFailure[];
+}
 
 /** What check() needs of the provider it runs in. */
 export interface CheckContext {
@@ -25,7 +34,12 @@ export interface CheckContext {
   warn(message: string): void;
 }
 
-export async function checkToken(context: CheckContext, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+export async function checkToken(context: CheckContext, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<CheckResult> {
+  const { inputs, failures } = await checkedInputs(context, olds, news);
+  return { inputs: inputs as unknown as TokenInputs, failures };
+}
+
+async function checkedInputs(context: CheckContext, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   const { kind, now, clients } = context;
   const { inputs, failures } = checkTokenInputs(kind.name, olds, news, now);
   if (failures.some((failure) => failure.property === "connection")) {

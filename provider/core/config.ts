@@ -41,6 +41,28 @@ export interface ConnectionSettings {
   readonly proxySource?: string;
 }
 
+/**
+ * How messages name the provider's own settings. The dynamic provider reads them from the stack
+ * config; the plugin from a provider instance's inputs (the default instance's are the stack
+ * config too), which the state keeps.
+ */
+export interface SettingNames {
+  /** "stack config 'logscale:url'", "input 'url' of provider 'eu'". */
+  name(field: keyof typeof configKeys): string;
+  /** What to do when the URL or the API token is missing. */
+  howToSet(field: "url" | "token"): string;
+  /** The state keeps these settings, so a token made through them can be deleted through them later. */
+  readonly keptInState: boolean;
+}
+
+/** The stack config, as the dynamic provider reads it (never stored in state). */
+export const stackConfigNames: SettingNames = {
+  name: (field) => `stack config '${configKeys[field]}'`,
+  howToSet: (field) =>
+    field === "url" ? `'pulumi config set ${configKeys.url} https://your-logscale'` : `'pulumi config set --secret ${configKeys.token} <token>'`,
+  keptInState: false,
+};
+
 export class ConnectionConfigError extends Error {
   override readonly name = "ConnectionConfigError";
 }
@@ -78,12 +100,12 @@ const maxTimeoutSeconds = 600;
 const timeoutSecondsText = z.coerce.number().positive().max(maxTimeoutSeconds);
 
 /** Applies to every connection, a resource's own included: it is about the network, not the target. */
-function timeout(stack: StackConnectionConfig): { timeoutMs?: number } {
+function timeout(stack: StackConnectionConfig, names: SettingNames): { timeoutMs?: number } {
   if (stack.timeoutSeconds === undefined) return {};
   const parsed = timeoutSecondsText.safeParse(stack.timeoutSeconds.trim() === "" ? Number.NaN : stack.timeoutSeconds);
   if (!parsed.success) {
     throw new ConnectionConfigError(
-      `Stack config '${configKeys.timeoutSeconds}' must be a number of seconds above 0 and at most ${maxTimeoutSeconds}, got '${stack.timeoutSeconds}'.`,
+      `${capitalised(names.name("timeoutSeconds"))} must be a number of seconds above 0 and at most ${maxTimeoutSeconds}, got '${stack.timeoutSeconds}'.`,
     );
   }
   return { timeoutMs: Math.round(parsed.data * 1000) };
@@ -93,6 +115,7 @@ export function resolveConnection(
   override: ConnectionInput | undefined,
   stack: StackConnectionConfig,
   env: NodeJS.ProcessEnv,
+  names: SettingNames = stackConfigNames,
 ): ConnectionSettings {
   if (override) {
     return validated({
@@ -101,7 +124,7 @@ export function resolveConnection(
       insecure: override.insecure === true,
       urlSource: "the resource's connection.url",
       tokenSource: "the resource's connection.token",
-      ...timeout(stack),
+      ...timeout(stack, names),
       ...(override.organization ? { organization: override.organization, organizationSource: "the resource's connection.organization" } : {}),
       ...(override.caCertificate ? { caCertificate: override.caCertificate } : {}),
       // A connection is whole: without a proxy of its own it follows the environment, not logscale:proxy.
@@ -115,25 +138,23 @@ export function resolveConnection(
     }
     return undefined;
   };
-  const url = stack.url ? { value: stack.url, source: `stack config '${configKeys.url}'` } : fromEnv(environmentVariables.url);
-  const token = stack.token ? { value: stack.token, source: `stack config '${configKeys.token}'` } : fromEnv(environmentVariables.token);
+  const url = stack.url ? { value: stack.url, source: names.name("url") } : fromEnv(environmentVariables.url);
+  const token = stack.token ? { value: stack.token, source: names.name("token") } : fromEnv(environmentVariables.token);
   if (!url) {
     throw new ConnectionConfigError(
-      `No LogScale URL configured. Set it with 'pulumi config set ${configKeys.url} https://your-logscale' ` +
-        `or the LOGSCALE_URL environment variable (or give the resource a 'connection').`,
+      `No LogScale URL configured. Set it with ${names.howToSet("url")} or the LOGSCALE_URL environment variable (or give the resource a 'connection').`,
     );
   }
   if (!token) {
     throw new ConnectionConfigError(
-      `No LogScale API token configured. Set it with 'pulumi config set --secret ${configKeys.token} <token>' ` +
-        `or the LOGSCALE_TOKEN environment variable (or give the resource a 'connection').`,
+      `No LogScale API token configured. Set it with ${names.howToSet("token")} or the LOGSCALE_TOKEN environment variable (or give the resource a 'connection').`,
     );
   }
   let insecure = false;
   if (stack.insecure !== undefined) {
     const parsed = booleanText.safeParse(stack.insecure);
     if (!parsed.success) {
-      throw new ConnectionConfigError(`Stack config '${configKeys.insecure}' must be true or false, got '${stack.insecure}'.`);
+      throw new ConnectionConfigError(`${capitalised(names.name("insecure"))} must be true or false, got '${stack.insecure}'.`);
     }
     insecure = parsed.data === "true";
   }
@@ -143,10 +164,10 @@ export function resolveConnection(
     insecure,
     urlSource: url.source,
     tokenSource: token.source,
-    ...timeout(stack),
-    ...(stack.organization ? { organization: stack.organization, organizationSource: `stack config '${configKeys.organization}'` } : {}),
+    ...timeout(stack, names),
+    ...(stack.organization ? { organization: stack.organization, organizationSource: names.name("organization") } : {}),
     ...(stack.caCertificate ? { caCertificate: stack.caCertificate } : {}),
-    ...(stack.proxy ? { proxy: stack.proxy, proxySource: `stack config '${configKeys.proxy}'` } : {}),
+    ...(stack.proxy ? { proxy: stack.proxy, proxySource: names.name("proxy") } : {}),
   });
 }
 
@@ -160,4 +181,8 @@ function validated(settings: ConnectionSettings): ConnectionSettings {
   const badProxy = settings.proxy === undefined ? undefined : proxyUrlProblem(settings.proxy);
   if (badProxy) throw new ConnectionConfigError(`The proxy from ${settings.proxySource ?? "the settings"} ${badProxy}.`);
   return settings;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

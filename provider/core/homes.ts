@@ -69,19 +69,26 @@ export interface OldWay {
   readonly connection: boolean;
   /** e.g. "stack config 'logscale:url'". */
   readonly source: string;
+  /** The provider's settings (not a connection) are kept in state: the plugin's provider inputs. */
+  readonly settingsKept: boolean;
   /** Where it leads now, when that is another place than the program's connection; null: nowhere (not configured). */
   readonly leadsTo?: TokenHome | null;
 }
 
 /**
  * Why the plan stops when the program now leads elsewhere and nothing in the state reaches the
- * old home to delete the old token there (the stack config's API token is never stored).
+ * old home to delete the old token there: the stack config's API token is never stored, and
+ * settings the state keeps (a connection, a provider's inputs) lead elsewhere now.
  */
 export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destination, old: OldWay, programHasConnection: boolean): string {
   const cluster = `cluster ${from.clusterId}`;
   const oldWayNow =
     old.leadsTo === undefined ? "" : old.leadsTo === null ? `, and ${old.source} is not set` : `, and ${old.source} leads to ${describeHome(old.leadsTo)}`;
-  const why = old.connection ? "the connection it was made with leads elsewhere now" : "stack config credentials are never stored";
+  const why = old.connection
+    ? "the connection it was made with leads elsewhere now"
+    : old.settingsKept
+      ? "the provider settings it was made with, which the state keeps, lead elsewhere now"
+      : "stack config credentials are never stored";
   const choices = old.connection
     ? [`keep it: point the resource's connection at ${cluster} again (the next \`pulumi up\` stores it); it can move from there`, forgetIt(cluster)]
     : [
@@ -92,7 +99,7 @@ export function strandedPlanMessage(token: TokenRef, from: TokenHome, to: Destin
           ? []
           : [
               `move it: with ${old.source} still on ${cluster}, give this resource a \`connection\` to the new LogScale; the next \`pulumi up\` ` +
-                `makes the new token there and deletes the old one, after which the stack config can follow and the \`connection\` go`,
+                `makes the new token there and deletes the old one, after which ${old.source} can follow and the \`connection\` go`,
             ]),
         forgetIt(cluster),
       ];

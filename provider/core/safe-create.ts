@@ -59,7 +59,7 @@ async function persistently<T>(run: () => Promise<T>, options: SafeCreateOptions
     try {
       return await run();
     } catch (error) {
-      const transient = error instanceof LogScaleError && error.kind !== "authentication" && error.kind !== "forbidden" && error.kind !== "graphql";
+      const transient = error instanceof LogScaleError && !["authentication", "forbidden", "graphql", "cancelled"].includes(error.kind);
       if (!transient || attempt >= recoveryTries) throw error;
       await options.sleep(100 * attempt);
     }

@@ -1,17 +1,25 @@
 /**
- * The one dynamic ResourceProvider behind all three token resources, parameterised by kind.
+ * The one token provider behind all three token resources, parameterised by kind: check, diff,
+ * create, read, update, delete. It knows nothing of how it is served: the dynamic provider
+ * (serving/dynamic) and the plugin (serving/plugin) adapt it, each giving it a place for its
+ * messages and its settings.
  *
  * Everything it knows about where LogScale is arrives at run time (configure(), the
- * environment, or a resource's connection input): the serialized provider in state holds
- * only the kind's name.
+ * environment, or a resource's connection input), never from the code Pulumi stores in state.
  */
-// pulumi.log itself, without the SDK's index: the packed plugin bundles only what it uses.
-import * as log from "@pulumi/pulumi/log";
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "node:crypto";
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { LogScaleClient, type LogScaleClientOptions } from "../client/client";
-import { ConnectionConfigError, type ConnectionInput, type ConnectionSettings, configKeys, resolveConnection, type StackConnectionConfig } from "./config";
-import { LogScaleError, LogScaleGraphQLError } from "../client/errors";
+import {
+  ConnectionConfigError,
+  type ConnectionInput,
+  type ConnectionSettings,
+  resolveConnection,
+  type SettingNames,
+  type StackConnectionConfig,
+  stackConfigNames,
+} from "./config";
+import { LogScaleError, LogScaleGraphQLError, type SettingHints } from "../client/errors";
 import { type Duration, durationMs, expiryFor, replacingProperties, sameInputValue, sameValue, type TokenInputs } from "./inputs";
 import { during, retryMessage } from "./progress";
 import { type TokenKind, type TokenKindName, tokenKinds } from "./kinds";
@@ -20,57 +28,98 @@ import { grantedPermissions } from "./permission-diff";
 import { ClientCache } from "./client-cache";
 import { type Destination, movingWarning, type OldWay, sameHome, strandedPlanMessage, strandedStepMessage, type TokenHome, type TokenRef } from "./homes";
 import { permissionUpdatesForbidden } from "./policies";
-import { checkToken } from "./check";
+import { type CheckResult, checkToken } from "./check";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
 import { displayUrl } from "../client/redact";
 
-/** For tests: client settings (short timeouts), the clock, where warnings go. */
-export interface TokenProviderOptions {
-  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
-  readonly now?: () => number;
-  readonly warn?: (message: string) => void;
-  /** Where progress goes: retries and recoveries while an operation is under way. */
-  readonly info?: (message: string) => void;
-  /** Shared with the other kinds' providers of the process; a provider of its own by default. */
-  readonly clients?: ClientCache;
+export type { CheckResult } from "./check";
+
+/** Where the core's messages go; each serving supplies its own. */
+export interface MessageSink {
+  /** Something the user should act on, shown with the resource it concerns. */
+  readonly warn: (message: string) => void;
+  /** Progress while an operation is under way: retries and recoveries. */
+  readonly info: (message: string) => void;
 }
 
-export class TokenProvider implements dynamic.ResourceProvider {
+export interface TokenProviderOptions extends MessageSink {
+  /** For tests: client settings (short timeouts, retries). */
+  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
+  /** For tests: the clock. */
+  readonly now?: () => number;
+  /** Shared with the other kinds' providers of the process; a provider of its own by default. */
+  readonly clients?: ClientCache;
+  /** How messages name the settings configure() gives (the stack config by default). */
+  readonly settingNames?: SettingNames;
+  /**
+   * Aborted when the operations under way should stop: the client tries nothing more, and waits
+   * before a retry end at once with an error saying so.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The plan for a change. `replaces` names the inputs whose change forces a new token, and
+ * `expireAt` (rotationReason) when the token is due for rotation: its expiry, an output, has
+ * come within the window; a warning says so in words.
+ */
+export interface DiffResult {
+  readonly changes: boolean;
+  readonly replaces: readonly string[];
+  readonly deleteBeforeReplace: boolean;
+}
+
+export interface CreateResult {
+  readonly id: string;
+  readonly outs: TokenOutputs;
+}
+
+/** An empty id: the token is gone, and the resource leaves the state. */
+export interface ReadResult {
+  readonly id: string;
+  readonly props?: TokenOutputs;
+  readonly inputs?: TokenInputs;
+}
+
+export interface UpdateResult {
+  readonly outs: TokenOutputs;
+}
+
+/** The replace reason of a token due for rotation: the output whose value makes it due. */
+export const rotationReason = "expireAt";
+
+export class TokenProvider {
   private stackConfig: StackConnectionConfig = {};
   /** One client per distinct connection, so keep-alive connections are reused across calls. */
   private readonly clients: ClientCache;
   private readonly now: () => number;
   private readonly warn: (message: string) => void;
   private readonly info: (message: string) => void;
+  private readonly settingNames: SettingNames;
 
   constructor(
     readonly kindName: TokenKindName,
-    private readonly options: TokenProviderOptions = {},
+    private readonly options: TokenProviderOptions,
   ) {
     this.clients = options.clients ?? new ClientCache();
     this.now = options.now ?? Date.now;
-    this.warn = options.warn ?? ((message) => void log.warn(message));
-    // The provider host forwards what the plugin prints as the stack's info messages; pulumi.log
-    // has no engine connection in that process and would only add "info: [runtime]" to each line.
-    this.info = options.info ?? ((message) => void process.stdout.write(`${message}\n`));
+    this.warn = options.warn;
+    this.info = options.info;
+    this.settingNames = options.settingNames ?? stackConfigNames;
   }
 
   private get kind(): TokenKind {
     return tokenKinds[this.kindName];
   }
 
-  /** The dynamic provider host's request, or the plugin's settings read the same way. */
-  async configure(request: { readonly config: { get(key: string): string | undefined } }): Promise<void> {
-    const config: { -readonly [field in keyof StackConnectionConfig]: string } = {};
-    for (const [field, key] of Object.entries(configKeys) as [keyof typeof configKeys, string][]) {
-      const value = request.config.get(key);
-      if (value !== undefined && value !== "") config[field] = value;
-    }
-    this.stackConfig = config;
+  /** The provider's own settings: the stack config, or a plugin provider instance's inputs. Empty values count as unset. */
+  configure(settings: StackConnectionConfig): void {
+    this.stackConfig = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined && value !== "")) as StackConnectionConfig;
   }
 
-  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
+  /** `olds`: the previous checked inputs ({} for a new resource); `news`: the program's inputs. */
+  async check(olds: object, news: object): Promise<CheckResult> {
     return checkToken(
       {
         kind: this.kind,
@@ -80,12 +129,12 @@ export class TokenProvider implements dynamic.ResourceProvider {
         explain: (action, run) => this.explain(action, run),
         warn: this.warn,
       },
-      olds ?? {},
-      news,
+      (olds ?? {}) as Record<string, unknown>,
+      news as Record<string, unknown>,
     );
   }
 
-  async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.DiffResult> {
+  async diff(_id: string, olds: TokenOutputs, news: TokenInputs): Promise<DiffResult> {
     // The program against what the program asked for last time: what LogScale filled in (an
     // enforced IP filter or lifetime, views hidden from the API token) is no reason to replace.
     const asked: Record<(typeof replacingProperties)[number], unknown> = {
@@ -102,7 +151,8 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (await this.leavesHome(olds, news)) replaces.push("connection");
     const permissionsChange = !this.samePermissions(olds.permissions, news.permissions);
     if (replaces.length === 0 && this.dueForRotation(olds, news.rotateBeforeExpiry)) {
-      replaces.push("rotateBeforeExpiry");
+      // No input changed: the token's expiry (an output) came within the window, which the warning names.
+      replaces.push(rotationReason);
       this.warn(
         `The ${this.kind.label} '${olds.name}' (${olds.tokenId}) expires at ${new Date(olds.expireAt!).toISOString()}, within its rotateBeforeExpiry window ` +
           `of ${String(news.rotateBeforeExpiry)}: it will be replaced by a new token (a new secret), and deleted once what uses it has the new one.`,
@@ -128,7 +178,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
-  async create(inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
+  async create(inputs: TokenInputs): Promise<CreateResult> {
     const client = this.client(inputs.connection);
     if (inputs.adoptTokenId !== undefined) return this.adopt(client, inputs.adoptTokenId, inputs);
     const action = `create ${this.kind.label} '${inputs.name}'`;
@@ -151,7 +201,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
       createOnce(client, this.kind, inputs.name, createOnceMore, {
         // A create that timed out may still land for as long as LogScale was given to answer it.
         lateArrivalWindowMs: client.timeoutMs,
-        sleep: this.options.client?.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        sleep: this.options.client?.sleep ?? ((ms) => sleepFor(ms, undefined, this.options.signal === undefined ? {} : { signal: this.options.signal })),
         report: this.info,
       }),
     );
@@ -168,7 +218,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   /** Takes over an existing token (check() made sure it is the one the program describes). */
-  private async adopt(client: LogScaleClient, id: string, inputs: TokenInputs): Promise<dynamic.CreateResult<TokenOutputs>> {
+  private async adopt(client: LogScaleClient, id: string, inputs: TokenInputs): Promise<CreateResult> {
     const action = `adopt ${this.kind.label} '${inputs.name}' (${id})`;
     const home = await this.explain(action, () => this.clients.homes.read(client));
     const existing = await this.explain(action, () => client.getToken(id));
@@ -201,7 +251,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
    * imported token's inputs are what LogScale reports, so the next preview shows no change once
    * the program says the same; its `token` is empty, as LogScale never shows a secret again.
    */
-  async read(id: string, props: TokenOutputs): Promise<dynamic.ReadResult<TokenOutputs>> {
+  async read(id: string, props: TokenOutputs): Promise<ReadResult> {
     const importing = !("tokenId" in props) && !("name" in props);
     const client = this.client(props.connection);
     const action = importing ? `import ${this.kind.label} ${id}` : `read ${this.kind.label} '${props.name}' (${id})`;
@@ -212,7 +262,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (token === undefined || !this.kind.owns(token)) {
       // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
       // diff (with what to do) instead of as a create that check() would refuse for its past date.
-      if (props.expireAt !== undefined && props.expireAt <= this.now()) return { id, props, inputs: inputsFrom(props) as unknown as TokenOutputs };
+      if (props.expireAt !== undefined && props.expireAt <= this.now()) return { id, props, inputs: inputsFrom(props) };
       return { id: "" };
     }
     const outputs = outputsFrom(token, {
@@ -224,10 +274,10 @@ export class TokenProvider implements dynamic.ResourceProvider {
       // States from before homes were recorded gain it here.
       home: home ?? props.home,
     });
-    return { id, props: outputs, inputs: inputsFrom(outputs) as unknown as TokenOutputs };
+    return { id, props: outputs, inputs: inputsFrom(outputs) };
   }
 
-  async update(id: string, olds: TokenOutputs, news: TokenInputs): Promise<dynamic.UpdateResult<TokenOutputs>> {
+  async update(id: string, olds: TokenOutputs, news: TokenInputs): Promise<UpdateResult> {
     if (this.isExpired(olds)) {
       this.warnExpired(olds);
       return { outs: { ...olds, ...(news.connection ? { connection: news.connection } : {}) } };
@@ -310,8 +360,12 @@ export class TokenProvider implements dynamic.ResourceProvider {
     if (now === null || sameHome(now, olds.home)) return false;
     const token: TokenRef = { label: this.kind.label, name: olds.name, id: olds.tokenId };
     const destination = this.destination(news.connection, now);
-    // The old token is deleted the way it was made: through the connection in state, or the stack config.
-    const old: OldWay = { connection: olds.connection !== undefined, source: olds.connection ? "the resource's connection.url" : `stack config '${configKeys.url}'` };
+    // The old token is deleted the way it was made: through the connection in state, or the provider's settings.
+    const old: OldWay = {
+      connection: olds.connection !== undefined,
+      settingsKept: this.settingNames.keptInState,
+      source: olds.connection ? "the resource's connection.url" : this.settingNames.name("url"),
+    };
     let oldClient: LogScaleClient;
     try {
       oldClient = this.client(olds.connection);
@@ -360,7 +414,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
   }
 
   private connection(override: ConnectionInput | undefined): ConnectionSettings {
-    return resolveConnection(override, this.stackConfig, process.env);
+    return resolveConnection(override, this.stackConfig, process.env, this.settingNames);
   }
 
   private client(override: ConnectionInput | undefined): LogScaleClient {
@@ -375,12 +429,14 @@ export class TokenProvider implements dynamic.ResourceProvider {
         apiToken: settings.apiToken,
         insecure: settings.insecure,
         credentialSource: settings.tokenSource,
+        settingHints: this.settingHints(override, settings),
         ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
         onEvent: (event) => {
           const message = retryMessage(event);
           if (message !== undefined) this.info(message);
         },
         ...this.options.client,
+        ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
         ...(settings.organization ? { organization: settings.organization } : {}),
         ...(settings.caCertificate ? { caCertificate: settings.caCertificate } : {}),
         ...(settings.proxy ? { proxy: settings.proxy, proxySource: settings.proxySource ?? "the proxy setting" } : {}),
@@ -388,6 +444,17 @@ export class TokenProvider implements dynamic.ResourceProvider {
       this.clients.clients.set(key, client);
     }
     return client;
+  }
+
+  /** How the client's messages name what to change: where this connection's settings come from. */
+  private settingHints(override: ConnectionInput | undefined, settings: ConnectionSettings): SettingHints {
+    const names = this.settingNames;
+    return {
+      url: settings.urlSource,
+      caCertificate: override ? "the resource's connection.caCertificate" : names.name("caCertificate"),
+      insecure: override ? "the resource's connection.insecure" : names.name("insecure"),
+      timeout: names.name("timeoutSeconds"),
+    };
   }
 
   private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {

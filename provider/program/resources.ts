@@ -4,7 +4,6 @@
  * TokenProvider they share.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { TokenKindName } from "../core/kinds";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
 
 /** Overrides the stack config for one resource, e.g. to manage tokens on several clusters. Stored as a secret. */
@@ -87,6 +86,12 @@ const outputNames = ["token", "permissions", "expireAt", "createdAt", "ipFilterI
 const viewOutputNames = ["viewIds", "views", "assetPermissionAssignments"] as const;
 
 /**
+ * The modules the provider host loads for each kind of token, `internal/provider/<name>` in
+ * package.json's exports. The program names them and loads none of them.
+ */
+export type ProviderModuleName = "organization" | "view" | "system";
+
+/**
  * What each resource stores as `__provider`: the module source the Node.js provider host
  * evaluates, calling its `handler()` for the provider (`@pulumi/pulumi/cmd/dynamic-provider`).
  * `dynamic.Resource` would write it with the closure serializer, about 290 bytes of wrapper
@@ -94,7 +99,7 @@ const viewOutputNames = ["viewIds", "views", "assetPermissionAssignments"] as co
  * checkpoint. The paths are in users' states and stay exported in package.json for good. The
  * program never loads the provider's implementation; only the provider host does.
  */
-export function providerModuleSource(kind: TokenKindName): string {
+export function providerModuleSource(kind: ProviderModuleName): string {
   return `exports.handler=()=>require("pulumi-logscale-tokens/internal/provider/${kind}");`;
 }
 
@@ -133,7 +138,7 @@ export abstract class PermissionsTokenResource extends pulumi.CustomResource {
   declare readonly createdAt: pulumi.Output<number>;
   declare readonly ipFilterId: pulumi.Output<string | undefined>;
 
-  protected constructor(kind: TokenKindName, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
+  protected constructor(kind: ProviderModuleName, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
     super(`pulumi-nodejs:dynamic/logscale:${type}`, name, { ...props, __provider: providerModuleSource(kind) }, withSecretOutputs(opts));
     this.tokenId = this.id;
   }

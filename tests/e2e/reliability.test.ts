@@ -1,5 +1,5 @@
 /**
- * Issue 5 through the real Pulumi CLI: what the organization's policy and expiry look like
+ * Through the real Pulumi CLI: what the organization's policy and expiry look like
  * in a preview, faults during up and destroy, and that nothing the engine prints holds a
  * secret.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 10 through the real Pulumi CLI: rotation before expiry (with a dependent resource that
+ * Through the real Pulumi CLI: rotation before expiry (with a dependent resource that
  * switches over while both secrets work), adoption of a token made by hand, and view and IP
  * filter names resolved at every preview.
  */
@@ -187,7 +187,7 @@ describe("rotation before expiry, with a resource that uses the token", () => {
       await clock.advance(2 * day);
       const due = await observe((onEvent) => stack.preview({ expectNoChanges: true, onEvent }));
       expect(String(due.outcome)).toContain("no changes were expected");
-      expect(due.steps.find((step) => step.resource === "ci" && step.op === "replace")?.keys).toEqual(["rotateBeforeExpiry"]);
+      expect(due.steps.find((step) => step.resource === "ci" && step.op === "replace")?.keys).toEqual(["expireAt"]);
       expect(opsOf(due.steps, "app")).toEqual(["update"]);
       expect(due.warnings.join("\n")).toMatch(
         new RegExp(`organization permissions token 'rotating-ci' \\(${oldId}\\) expires at .*, within its rotateBeforeExpiry window of 7d`),

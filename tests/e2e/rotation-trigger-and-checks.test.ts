@@ -1,5 +1,5 @@
 /**
- * Issue 10 through the real Pulumi CLI, the rest: rotationTrigger replaces on demand (the new
+ * Through the real Pulumi CLI, rotation on demand and the newer inputs' checks: rotationTrigger replaces on demand (the new
  * token first, then the old one deleted), and the new inputs' bad values fail at preview naming
  * the property, with nothing reaching LogScale but reads.
  */

@@ -11,7 +11,7 @@ const emulator = emulatorPerFile({ reset: true });
 const warnings: string[] = [];
 
 async function provider(kind: "organization" | "view" = "organization"): Promise<TokenProvider> {
-  const created = new TokenProvider(kind, { warn: (message) => warnings.push(message) });
+  const created = new TokenProvider(kind, { info: () => undefined, warn: (message) => warnings.push(message) });
   await created.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
   return created;
 }

@@ -7,7 +7,7 @@
 import type { TokenOutputs } from "../../provider/core/outputs";
 import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, emulatorPerFile, graphql, injectFault, requestLog, setTokenPolicy, storedTokens } from "../support/emulator";
-import { stackConfig } from "./support";
+import { quiet, stackConfig } from "./support";
 
 const emulator = emulatorPerFile({ reset: true });
 let officeFilterId: string;
@@ -19,7 +19,7 @@ const replace = (...properties: string[]) => ({ changes: true, replaces: propert
 
 async function provider(kind: "organization" | "view" = "organization", config: Record<string, string> = {}, sleeps?: number[]): Promise<TokenProvider> {
   const created = new TokenProvider(kind, {
-    warn: () => undefined,
+    ...quiet,
     client: { retry: { attempts: 2, baseDelayMs: 1 }, ...(sleeps ? { sleep: async (ms: number) => void sleeps.push(ms) } : {}) },
   });
   await created.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken, ...config }));

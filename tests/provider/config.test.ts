@@ -1,7 +1,7 @@
 import { resolveConnection } from "../../provider/core/config";
 import { TokenProvider } from "../../provider/core/token-provider";
 import { adminToken, control, injectFault, requestLog, type RunningEmulator, startTestEmulator } from "../support/emulator";
-import { stackConfig } from "./support";
+import { quiet, stackConfig } from "./support";
 
 describe("where the connection comes from", () => {
   const env = { LOGSCALE_URL: "https://env.example.com", LOGSCALE_TOKEN: "env-token" };
@@ -121,20 +121,20 @@ describe("configure() and check() together", () => {
   it("check fails the preview when no connection is configured anywhere", async () => {
     delete process.env["LOGSCALE_URL"];
     delete process.env["HUMIO_ADDRESS"];
-    const provider = new TokenProvider("organization");
+    const provider = new TokenProvider("organization", quiet);
     await provider.configure(stackConfig({}));
     await expect(provider.check({}, { name: "x", permissions: [] })).rejects.toThrow("No LogScale URL configured");
   });
 
   it("a resource connection is enough, without stack config", async () => {
-    const provider = new TokenProvider("organization");
+    const provider = new TokenProvider("organization", quiet);
     await provider.configure(stackConfig({}));
     const result = await provider.check({}, { name: "x", permissions: [], connection: { url: emulator.url, token: adminToken } });
     expect(result.failures).toEqual([]);
   });
 
   it("a bad connection input is reported in our words, never as a failure whose value the engine would print", async () => {
-    const provider = new TokenProvider("organization");
+    const provider = new TokenProvider("organization", quiet);
     await provider.configure(stackConfig({}));
     const secret = "api-token-with-newline";
     const outcome = provider.check({}, { name: "x", permissions: [], connection: { url: emulator.url, token: `${secret}\n` } });
@@ -148,7 +148,7 @@ describe("configure() and check() together", () => {
     ["logscale:organization", "Acme Ø", "The organization from stack config 'logscale:organization' must contain only printable ASCII characters"],
     ["logscale:proxy", "proxy.example.com:3128", "The proxy from stack config 'logscale:proxy' must be an http:// or https:// URL"],
   ])("a bad %s fails check() naming the setting, before any request", async (key, value, message) => {
-    const provider = new TokenProvider("organization");
+    const provider = new TokenProvider("organization", quiet);
     await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken, [key]: value }));
     const before = (await requestLog(emulator.url)).length;
     await expect(provider.check({}, { name: "x", permissions: ["ViewUsage"] })).rejects.toThrow(message);
@@ -156,7 +156,7 @@ describe("configure() and check() together", () => {
   });
 
   it("the environment is read at call time, after configure()", async () => {
-    const provider = new TokenProvider("organization");
+    const provider = new TokenProvider("organization", quiet);
     await provider.configure(stackConfig({}));
     process.env["LOGSCALE_URL"] = emulator.url;
     process.env["LOGSCALE_TOKEN"] = adminToken;
@@ -164,7 +164,7 @@ describe("configure() and check() together", () => {
   });
 
   it("requests give up after logscale:timeoutSeconds, and the error says which setting to raise", async () => {
-    const provider = new TokenProvider("organization", { client: { retry: { attempts: 1 } } });
+    const provider = new TokenProvider("organization", { ...quiet, client: { retry: { attempts: 1 } } });
     await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken, "logscale:timeoutSeconds": "0.2" }));
     await injectFault(emulator.url, { latencyMs: 1_000, count: 1 });
     const outcome = provider.read("some-token-id", { name: "x", permissions: [] } as never);

@@ -10,6 +10,7 @@ import { DEFAULT_SEED, startEmulator } from "../../emulator";
 import type { TokenInputs } from "../../provider/core/inputs";
 import type { TokenOutputs } from "../../provider/core/outputs";
 import { TokenProvider } from "../../provider/core/token-provider";
+import { settingNamesOf } from "../../provider/serving/plugin/provider-config";
 import { unknownValue } from "../../provider/core/unknown";
 import { adminToken, control, emulatorPerFile, requestLog, storedTokens } from "../support/emulator";
 import { stackConfig } from "./support";
@@ -31,7 +32,7 @@ let warnings: string[] = [];
 
 /** A provider process: stack config pointing at `url` (or none), warnings collected. */
 async function providerProcess(url?: string): Promise<TokenProvider> {
-  const provider = new TokenProvider("organization", { warn: (message) => warnings.push(message) });
+  const provider = new TokenProvider("organization", { info: () => undefined, warn: (message) => warnings.push(message) });
   await provider.configure(stackConfig(url === undefined ? {} : { "logscale:url": url, "logscale:token": adminToken }));
   return provider;
 }
@@ -154,6 +155,24 @@ describe("a connection that now leads to another cluster", () => {
     expect((await provider.diff(old.id, old.outs, withUnknownUrl)).replaces).toEqual([]);
     expect(await requestLog(a.url)).toEqual([]);
     expect(await requestLog(b.url)).toEqual([]);
+  });
+});
+
+describe("a plugin provider's settings that now lead to another cluster (the same URL, another LogScale behind it)", () => {
+  it("name the provider's input, and say the state keeps them rather than that they are never stored", async () => {
+    const settingNames = settingNamesOf("urn:pulumi:dev::tokens::pulumi:providers:logscale::eu");
+    const pluginProcess = (url: string) => {
+      const provider = new TokenProvider("organization", { info: () => undefined, warn: (message) => warnings.push(message), settingNames });
+      provider.configure({ url, token: adminToken });
+      return provider;
+    };
+    const old = await made(pluginProcess(a.url), { name: "ci", permissions: ["ViewUsage"] });
+    const failure = String(await pluginProcess(b.url).diff(old.id, old.outs, old.inputs).catch((error: unknown) => error));
+    expect(failure).toContain(`but input 'url' of provider 'eu' (${b.url}/) now leads to cluster`);
+    expect(failure).toContain("the provider settings it was made with, which the state keeps, lead elsewhere now");
+    expect(failure).not.toContain("never stored");
+    expect(failure).not.toContain("stack config");
+    expect(failure).toContain(`after which input 'url' of provider 'eu' can follow`);
   });
 });
 

@@ -117,7 +117,7 @@ describe("refresh sees what happened behind Pulumi's back", () => {
     const warnings: string[] = [];
     // Time moves on for LogScale and the provider alike, without waiting for it.
     let elapsed = 0;
-    const provider = new TokenProvider("system", { warn: (message) => warnings.push(message), now: () => Date.now() + elapsed });
+    const provider = new TokenProvider("system", { info: () => undefined, warn: (message) => warnings.push(message), now: () => Date.now() + elapsed });
     const passTime = async (ms: number) => {
       elapsed += ms;
       await control(emulator.url, "POST", "clock", { advanceMs: ms });

@@ -13,7 +13,7 @@ let store: { searchDomains: { id: string; name: string }[]; ipFilters: { id: str
 const idOf = (name: string) => store.searchDomains.find((domain) => domain.name === name)!.id;
 
 async function provider(kind: "organization" | "view" = "view"): Promise<TokenProvider> {
-  const created = new TokenProvider(kind, { warn: () => undefined });
+  const created = new TokenProvider(kind, { info: () => undefined, warn: () => undefined });
   await created.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
   return created;
 }

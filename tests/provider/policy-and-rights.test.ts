@@ -11,7 +11,7 @@ const emulator = emulatorPerFile({ reset: true });
 const warnings: string[] = [];
 
 async function provider(kind: "organization" | "view" | "system" = "organization", token = adminToken): Promise<TokenProvider> {
-  const created = new TokenProvider(kind, { warn: (message) => warnings.push(message), client: { retry: { attempts: 2, baseDelayMs: 1 } } });
+  const created = new TokenProvider(kind, { info: () => undefined, warn: (message) => warnings.push(message), client: { retry: { attempts: 2, baseDelayMs: 1 } } });
   await created.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": token }));
   return created;
 }

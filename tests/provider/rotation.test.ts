@@ -15,7 +15,7 @@ let offset = 0;
 const warnings: string[] = [];
 
 async function provider(): Promise<TokenProvider> {
-  const created = new TokenProvider("organization", { now: () => Date.now() + offset, warn: (message) => warnings.push(message) });
+  const created = new TokenProvider("organization", { info: () => undefined, now: () => Date.now() + offset, warn: (message) => warnings.push(message) });
   await created.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
   return created;
 }
@@ -52,7 +52,7 @@ it("expiresIn sets the expiry from the creation; the window plans a replacement 
   await advance(2 * day);
   expect(await (await provider()).diff(created.tokenId, created, checked.inputs as never)).toEqual({
     changes: true,
-    replaces: ["rotateBeforeExpiry"],
+    replaces: ["expireAt"],
     deleteBeforeReplace: false,
   });
   expect(warnings.join("\n")).toContain(`The organization permissions token 'rolling' (${created.tokenId}) expires at ${new Date(created.expireAt!).toISOString()}, within its rotateBeforeExpiry window of 7d`);
@@ -119,7 +119,7 @@ describe("durations as the program writes them", () => {
       expect(checked.failures).toEqual([]);
       expect(checked.inputs).toMatchObject({ expiresIn: written.expiresIn, rotateBeforeExpiry: written.rotateBeforeExpiry });
       // Not a token check() must vet as if it were created anew.
-      expect(createsTokenWith(olds, checked.inputs)).toBe(false);
+      expect(createsTokenWith(olds, { ...checked.inputs })).toBe(false);
       expect(await (await provider()).diff(outputs.tokenId, outputs, checked.inputs as never)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     }
     expect(warnings).toEqual([]);
@@ -138,7 +138,7 @@ describe("durations as the program writes them", () => {
     const { outputs } = await legacyToken();
     const checked = await (await provider()).check({}, rolling);
     await advance(24 * day);
-    expect((await (await provider()).diff(outputs.tokenId, outputs, checked.inputs as never)).replaces).toEqual(["rotateBeforeExpiry"]);
+    expect((await (await provider()).diff(outputs.tokenId, outputs, checked.inputs as never)).replaces).toEqual(["expireAt"]);
     expect(warnings.join("\n")).toContain("within its rotateBeforeExpiry window of 7d");
   });
 });

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { adminToken, controlResponse, type RunningEmulator, startTestEmulator, type StoredToken, storedTokens } from "../support/emulator";
 import { type Consumer, createConsumer } from "../support/consumer";
-import { stackConfig } from "./support";
+import { configureRequest } from "./support";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Package = typeof import("../../provider");
@@ -158,7 +158,7 @@ describe("the deserialized copy, as the provider host runs it", () => {
     ["system", { name: "rt-system", permissions: ["ReadHealthCheck"] }, { permissions: ["ManageCluster"] }],
   ])("%s: configure, check, create, read, update, delete against the emulator", async (name, raw, change) => {
     const provider = deserialize(serialized[name]!);
-    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+    await provider.configure(configureRequest({ "logscale:url": emulator.url, "logscale:token": adminToken }));
 
     const checked = await provider.check({}, raw);
     expect(checked.failures).toEqual([]);
@@ -180,7 +180,7 @@ describe("the deserialized copy, as the provider host runs it", () => {
 
   it("a create through a resource's connection stores the credential only where the engine keeps it secret", async () => {
     const provider = deserialize(serialized["with-connection"]!);
-    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+    await provider.configure(configureRequest({ "logscale:url": emulator.url, "logscale:token": adminToken }));
     const raw = { name: "rt-conn", permissions: ["ViewUsage"], connection: { url: other.url, token: connectionToken } };
     const checked = await provider.check({}, raw);
     expect(checked.failures).toEqual([]);
@@ -207,7 +207,7 @@ describe("the deserialized copy, as the provider host runs it", () => {
 
   it("view: create and delete with the server's normalisation", async () => {
     const provider = deserialize(serialized["view"]!);
-    await provider.configure(stackConfig({ "logscale:url": emulator.url, "logscale:token": adminToken }));
+    await provider.configure(configureRequest({ "logscale:url": emulator.url, "logscale:token": adminToken }));
     const store = (await (await fetch(`${emulator.url}/_emulator/store`, { headers: { Authorization: `Bearer ${adminToken}` } })).json()) as {
       searchDomains: { id: string }[];
     };

@@ -26,7 +26,7 @@ export interface GitopsContext {
 
 export interface GitopsScenario {
   readonly flavour: GitopsFlavour;
-  /** The edit of issue 18 to staging's tokens: ManageUsers added to ciDeployer, clusterMonitor removed, ingestFeeder added. */
+  /** The pull request's edit to staging's tokens: ManageUsers added to ciDeployer, clusterMonitor removed, ingestFeeder added. */
   editStaging(text: string): string;
   /** Lines the raw `pulumi preview --diff` of the edit shows in the job log, below the plan. */
   readonly rawDiff: readonly RegExp[];

@@ -199,7 +199,8 @@ function logscaleChanges(before: TokenFields, after: TokenFields): string[] {
 /**
  * Why a token is replaced, in the words of the tokens file: the inputs that force a replacement
  * and changed, and what the provider's replaceReasons add that no input shows (a rotation due,
- * a view or IP filter created again with a new id, a policy against in-place updates).
+ * named by its expireAt output; a view or IP filter created again with a new id; a policy
+ * against in-place updates).
  */
 function replacementReasons(reasons: readonly string[] | undefined, before: TokenFields, after: TokenFields, current: TokenFields): string[] {
   const given = reasons ?? [];
@@ -215,13 +216,15 @@ function replacementReasons(reasons: readonly string[] | undefined, before: Toke
   else if (has("ipFilterId")) words.push(`IP filter ${ipFilterAfter}: deleted and created again (a new id)`);
   const expiryBefore = expiryOf(before) ?? "never";
   const expiryAfter = expiryOf(after) ?? "never";
-  if (!sameDuration(before.expiresIn, after.expiresIn) || date(before.expireAt) !== date(after.expireAt)) words.push(`expiry ${expiryBefore} ${arrow} ${expiryAfter}`);
+  const expiryChanged = !sameDuration(before.expiresIn, after.expiresIn) || date(before.expireAt) !== date(after.expireAt);
+  if (expiryChanged) words.push(`expiry ${expiryBefore} ${arrow} ${expiryAfter}`);
   if ((before.rotationTrigger ?? "") !== (after.rotationTrigger ?? "")) {
     const trigger = (value: string | null | undefined) => (value ? `'${value}'` : "none");
     words.push(`trigger ${trigger(before.rotationTrigger)} ${arrow} ${trigger(after.rotationTrigger)}`);
   }
   if (has("assetPermissionAssignments")) words.push("asset permissions");
-  if (has("rotateBeforeExpiry")) words.push(`rotation due: it expires on ${date(current.expireAt)}, within its ${duration(after.rotateBeforeExpiry)} window`);
+  // The provider names the output that makes a rotation due, expireAt, though no input changed.
+  if (has("expireAt") && !expiryChanged) words.push(`rotation due: it expires on ${date(current.expireAt)}, within its ${duration(after.rotateBeforeExpiry)} window`);
   if (has("permissions")) words.push("permissions, which the organization's token security policy forbids changing in place");
   return words;
 }

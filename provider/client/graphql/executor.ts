@@ -6,6 +6,7 @@ import * as http from "node:http";
 import type { z } from "zod";
 import {
   LogScaleAuthenticationError,
+  LogScaleCancelledError,
   type LogScaleError,
   LogScaleForbiddenError,
   LogScaleGraphQLError,
@@ -19,6 +20,7 @@ import {
   type GraphQLErrorEntry,
   type ProxyInUse,
   type RequestContext,
+  type SettingHints,
 } from "../errors";
 import { type PostOutcome, postOnce } from "../http/transport";
 import { backoffDelay, isRetryable, type OperationSafety, parseRetryAfter, type RetryPolicy } from "../http/retry";
@@ -65,9 +67,13 @@ export interface ExecutorSettings {
   readonly retry: RetryPolicy;
   readonly redactor: Redactor;
   readonly credentialSource: string;
+  /** How messages name the settings that fix a failure. */
+  readonly hints: SettingHints;
   readonly onEvent: (event: ClientEvent) => void;
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Once aborted, no attempt is made and no retry waited for. */
+  readonly signal: AbortSignal | undefined;
 }
 
 /** Longest piece of a server's error body quoted in a message. */
@@ -81,7 +87,11 @@ export async function executeOperation<TData>(
   variables: Readonly<Record<string, unknown>>,
 ): Promise<TData> {
   const body = JSON.stringify({ query: operation.document, variables, operationName: operation.name });
+  let previous: LogScaleError | undefined;
   for (let attempt = 1; ; attempt++) {
+    if (settings.signal?.aborted) {
+      throw new LogScaleCancelledError({ operationName: operation.name, endpoint: settings.displayEndpoint, attempts: attempt - 1 }, previous);
+    }
     const started = Date.now();
     const outcome = await postOnce({
       url: settings.endpoint,
@@ -114,8 +124,26 @@ export async function executeOperation<TData>(
       answer: shortAnswer(error),
       reason: error.message,
     });
-    await settings.sleep(delayMs);
+    previous = error;
+    await untilAborted(settings.sleep(delayMs), settings.signal);
   }
+}
+
+/** The wait, cut short when the signal is aborted (the loop then stops before the next attempt). */
+function untilAborted(wait: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return wait;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done, { once: true });
+    wait.then(done, (error: unknown) => {
+      signal.removeEventListener("abort", done);
+      reject(error);
+    });
+  });
 }
 
 /** What went wrong in a few words, for progress messages (never a body: it may quote a secret). */
@@ -136,14 +164,14 @@ function interpret<TData>(
   const redact = (text: string) => settings.redactor.redact(text);
   switch (outcome.type) {
     case "timeout":
-      return { ok: false, error: new LogScaleTimeoutError(context, settings.timeoutMs) };
+      return { ok: false, error: new LogScaleTimeoutError(context, settings.timeoutMs, settings.hints) };
     case "network-error":
       return {
         ok: false,
-        error: new LogScaleNetworkError(context, outcome.code, outcome.connectionRefused, redact(outcome.detail)),
+        error: new LogScaleNetworkError(context, outcome.code, outcome.connectionRefused, redact(outcome.detail), settings.hints),
       };
     case "tls-error":
-      return { ok: false, error: new LogScaleTlsError(context, outcome.code, redact(outcome.detail)) };
+      return { ok: false, error: new LogScaleTlsError(context, outcome.code, redact(outcome.detail), settings.hints) };
     case "proxy-error":
       return {
         ok: false,

@@ -4,6 +4,6 @@
  * users' states: it stays exported in package.json for good.
  */
 import { processClientCache } from "../../core/client-cache";
-import { TokenProvider } from "../../core/token-provider";
+import { DynamicTokenProvider } from "./dynamic-provider";
 
-export = new TokenProvider("system", { clients: processClientCache });
+export = new DynamicTokenProvider("system", { clients: processClientCache });

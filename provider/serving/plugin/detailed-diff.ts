@@ -30,8 +30,10 @@ function stringList(value: unknown): readonly string[] {
 
 /**
  * `oldInputs` are the inputs in state (the engine shows old values from them), `news` the checked
- * new inputs. Returns no map when the plan changes something no property accounts for (an
- * expired token kept as it is): the engine then shows the change itself.
+ * new inputs. A replacement whose reason is no changed input (a token due for rotation, whose
+ * `expireAt` output came within the window; a connection that leads to another LogScale now) shows
+ * no property: the core's warning says why. Returns no map when the plan changes something no
+ * property accounts for (an expired token kept as it is): the engine then shows the change itself.
  */
 export function detailedDiff(kind: TokenKindName, oldInputs: PropertyMap, news: PropertyMap, plan: Plan): DetailedDiff | undefined {
   const diff = new Map<string, PropertyChange>();
@@ -48,12 +50,13 @@ export function detailedDiff(kind: TokenKindName, oldInputs: PropertyMap, news: 
   }
   for (const property of replaced) {
     if (property === "permissions" && (added.length > 0 || removed.length > 0)) continue;
+    if (sameValue(oldInputs[property], news[property])) continue;
     diff.set(property, change(oldInputs[property], news[property], true));
   }
   if (!replaced.has("connection") && !sameValue(oldInputs["connection"], news["connection"])) {
     diff.set("connection", change(oldInputs["connection"], news["connection"], false));
   }
-  if (plan.changes && diff.size === 0) return undefined;
+  if (plan.changes && diff.size === 0) return replaced.size > 0 ? new Map() : undefined;
   if (!plan.changes && diff.size > 0) return new Map();
   return diff;
 }

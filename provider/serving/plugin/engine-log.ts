@@ -1,7 +1,7 @@
 /**
  * Warnings and progress for the engine to show beside the resource they concern. The engine
- * gives its address as the plugin's first argument (and again in Attach); without one (tests
- * driving the service directly) messages go to stderr.
+ * gives its address as the plugin's argument after its flags (engine-args.ts), or in Attach;
+ * without one (the service driven directly) messages go to stderr.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";

@@ -2,9 +2,10 @@
  * The provider's own settings: the default provider's come from the stack config (`logscale:url`,
  * `logscale:token`, … — the keys the dynamic resources read), an explicit provider's
  * (`pulumi:providers:logscale`) from its inputs. Both arrive as the provider's inputs, named
- * after the key without its `logscale:` namespace; the core reads them as the stack config.
+ * after the key without its `logscale:` namespace, and both are kept in state. Messages name
+ * them as the user wrote them: stack config keys, or the inputs of the named provider.
  */
-import { ConnectionConfigError, configKeys, resolveConnection, type StackConnectionConfig } from "../../core/config";
+import { ConnectionConfigError, configKeys, resolveConnection, type SettingNames, type StackConnectionConfig, stackConfigNames } from "../../core/config";
 import { isUnknown } from "../../core/unknown";
 import type { PropertyMap } from "./wire";
 
@@ -17,6 +18,27 @@ export const secretSettings: ReadonlySet<string> = new Set<SettingName>(["token"
 
 /** Inputs the engine adds to every provider; not settings of ours. */
 const engineInputs: ReadonlySet<string> = new Set(["version", "pluginDownloadURL"]);
+
+/** The engine names the default provider `default` or `default_<version>…`. */
+const defaultProviderName = /^default(_|$)/;
+
+/** How messages name a provider's settings, and any other property given to it. */
+export interface ProviderSettingNames extends SettingNames {
+  property(name: string): string;
+}
+
+/**
+ * How messages name the settings of the provider whose URN this is (its name is the URN's last
+ * part); the default provider's when there is no URN (engines that do not send one).
+ */
+export function settingNamesOf(providerUrn: string | undefined): ProviderSettingNames {
+  const provider = providerUrn?.split("::").pop();
+  if (provider === undefined || provider === "" || defaultProviderName.test(provider)) {
+    return { ...stackConfigNames, keptInState: true, property: (name) => `stack config 'logscale:${name}'` };
+  }
+  const property = (name: string) => `input '${name}' of provider '${provider}'`;
+  return { name: property, property, howToSet: (field) => `the '${field}' input of provider '${provider}'`, keptInState: true };
+}
 
 export interface SettingFailure {
   readonly property: string;
@@ -32,16 +54,14 @@ function isSetting(name: string): name is SettingName {
  * program's provider inputs may be booleans or numbers. Unknown values (a provider input computed
  * by another resource, during preview) are left out.
  */
-export function stackConfigFrom(inputs: PropertyMap): { config: StackConnectionConfig; failures: SettingFailure[] } {
+export function stackConfigFrom(inputs: PropertyMap, names: ProviderSettingNames = settingNamesOf(undefined)): { config: StackConnectionConfig; failures: SettingFailure[] } {
   const config: { -readonly [name in SettingName]?: string } = {};
   const failures: SettingFailure[] = [];
   for (const [name, value] of Object.entries(inputs)) {
     if (engineInputs.has(name) || value === undefined || value === null || isUnknown(value)) continue;
     if (!isSetting(name)) {
-      failures.push({
-        property: name,
-        reason: `'${name}' is not a setting of the logscale provider (stack config 'logscale:${name}'). Its settings are ${settingNames.join(", ")}`,
-      });
+      const known = settingNames.map((setting) => names.name(setting)).join(", ");
+      failures.push({ property: name, reason: `${capitalised(names.property(name))} is not a setting of the logscale provider. Its settings are ${known}` });
       continue;
     }
     if (typeof value === "string") {
@@ -49,7 +69,7 @@ export function stackConfigFrom(inputs: PropertyMap): { config: StackConnectionC
     } else if (typeof value === "boolean" || typeof value === "number") {
       config[name] = String(value);
     } else {
-      failures.push({ property: name, reason: `'${name}' must be ${name === "insecure" ? "true or false" : name === "timeoutSeconds" ? "a number of seconds" : "a string"}` });
+      failures.push({ property: name, reason: `${capitalised(names.name(name))} must be ${name === "insecure" ? "true or false" : name === "timeoutSeconds" ? "a number of seconds" : "a string"}` });
     }
   }
   return { config, failures };
@@ -60,26 +80,25 @@ export function stackConfigFrom(inputs: PropertyMap): { config: StackConnectionC
  * would at the first operation; a missing URL or token is not a failure here, since the
  * environment (LOGSCALE_URL, LOGSCALE_TOKEN) or each resource's `connection` may give them.
  */
-export function settingFailures(inputs: PropertyMap): SettingFailure[] {
-  const { config, failures } = stackConfigFrom(inputs);
+export function settingFailures(inputs: PropertyMap, names: ProviderSettingNames = settingNamesOf(undefined)): SettingFailure[] {
+  const { config, failures } = stackConfigFrom(inputs, names);
   if (failures.length > 0) return failures;
   // Stand-ins for what is missing, so that each given setting is judged on its own.
   const complete = { ...config, url: config.url ?? "https://logscale.invalid", token: config.token ?? "placeholder" };
   try {
-    resolveConnection(undefined, complete, {});
+    resolveConnection(undefined, complete, {}, names);
     return [];
   } catch (error) {
     if (!(error instanceof ConnectionConfigError)) throw error;
-    // The core's messages name the key (`logscale:insecure`) and never repeat a credential.
-    const property = settingNames.find((name) => error.message.includes(`'${configKeys[name]}'`)) ?? "";
+    // The core's messages name the setting as `names` does, and never repeat a credential.
+    const message = error.message.toLowerCase();
+    const property = settingNames.find((name) => message.includes(names.name(name).toLowerCase())) ?? "";
     return [{ property, reason: error.message }];
   }
 }
 
-/** What configure() of the core reads: the stack config's keys, `logscale:url` and so on. */
-export function configReader(config: StackConnectionConfig): { readonly config: { get(key: string): string | undefined } } {
-  const byKey = new Map<string, string | undefined>(settingNames.map((name) => [configKeys[name], config[name]]));
-  return { config: { get: (key) => byKey.get(key) } };
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Settings that differ between two sets of provider inputs. */

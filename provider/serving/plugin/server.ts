@@ -20,8 +20,9 @@ import { inputsFrom, type TokenOutputs } from "../../core/outputs";
 import { TokenProvider, type TokenProviderOptions } from "../../core/token-provider";
 import { changedProperties, detailedDiff, type PropertyChange } from "./detailed-diff";
 import { type EngineLog, engineLog } from "./engine-log";
-import { changedSettings, configReader, secretSettings, settingFailures, stackConfigFrom } from "./provider-config";
+import { changedSettings, type ProviderSettingNames, secretSettings, settingFailures, settingNamesOf, stackConfigFrom } from "./provider-config";
 import { providerMove } from "./provider-move";
+import { alwaysSecretInputs, alwaysSecretOutputs, secretProperties } from "./secret-properties";
 import { kindOfUrn } from "./resource-types";
 import { schemaText } from "./schema";
 import { fromWire, type PropertyMap, toWire } from "./wire";
@@ -33,11 +34,6 @@ export interface ServiceOptions {
   /** For tests: the core's clock and client settings. */
   readonly core?: Pick<TokenProviderOptions, "now" | "client">;
 }
-
-/** Outputs that are secret whatever the inputs were: the credential, and where it is used. */
-const secretOutputs = ["token", "connection"];
-/** Inputs that hold an API token. */
-const secretInputs = ["connection"];
 
 const propertyChangeKinds: Record<PropertyChange, providerProto.PropertyDiff.Kind> = {
   add: providerProto.PropertyDiff.Kind.ADD,
@@ -66,39 +62,47 @@ function union(...sets: Iterable<string>[]): Set<string> {
 
 export class LogScaleProviderService {
   private stackConfig: StackConnectionConfig = {};
+  /** How messages name the configured provider's settings: stack config, or its inputs. */
+  private settingNames: ProviderSettingNames = settingNamesOf(undefined);
   /** Clients and their answers, shared by the three kinds as in the dynamic provider's process. */
   private readonly clients = new ClientCache();
   private log: EngineLog;
   /** Warnings already given, for those the engine's repeated questions would repeat. */
   private readonly warned = new Set<string>();
+  /** Aborted by Cancel (or a signal): operations under way stop at their next wait or attempt. */
+  private readonly cancellation = new AbortController();
 
   constructor(private readonly options: ServiceOptions) {
     this.log = engineLog(options.engineAddress);
   }
 
-  /** The core for one request: messages are attributed to the resource it concerns. */
-  private async core(kind: TokenKindName, urn: string): Promise<TokenProvider> {
+  /**
+   * Stops the operations under way: no request is tried again and no retry waited for, so they end
+   * with an error saying what was left undone. The engine asks for it when the user interrupts an
+   * update, and shuts the plugin down after it.
+   */
+  cancel(): void {
+    this.cancellation.abort();
+  }
+
+  /** The core for one request: messages are attributed to the resource (or provider) it concerns. */
+  private core(kind: TokenKindName, urn: string, config = this.stackConfig, settingNames: ProviderSettingNames = this.settingNames): TokenProvider {
     const provider = new TokenProvider(kind, {
       ...this.options.core,
       clients: this.clients,
+      settingNames,
+      signal: this.cancellation.signal,
       warn: (message) => void this.log.warn(message, urn),
       info: (message) => void this.log.info(message, urn),
     });
-    await provider.configure(configReader(this.stackConfig));
+    provider.configure(config);
     return provider;
   }
 
   /** Where a provider with these settings leads (see provider-move.ts). */
-  private async locate(config: StackConnectionConfig, urn: string): Promise<Destination | null> {
+  private locate(config: StackConnectionConfig, urn: string): Promise<Destination | null> {
     // Any kind's core will do: where settings lead does not depend on the kind of token.
-    const core = new TokenProvider("organization", {
-      ...this.options.core,
-      clients: this.clients,
-      warn: (message) => void this.log.warn(message, urn),
-      info: (message) => void this.log.info(message, urn),
-    });
-    await core.configure(configReader(config));
-    return core.settingsDestination();
+    return this.core("organization", urn, config, settingNamesOf(urn)).settingsDestination();
   }
 
   readonly implementation: Partial<providerRpc.IResourceProviderServer> = {
@@ -119,7 +123,8 @@ export class LogScaleProviderService {
       const news = fromWire(request.getNews());
       const response = new providerProto.CheckResponse();
       response.setInputs(toWire(news.values, union(news.secrets, secretSettings)));
-      response.setFailuresList(settingFailures(news.values).map(({ property, reason }) => checkFailure(property, reason)));
+      const failures = settingFailures(news.values, settingNamesOf(request.getUrn()));
+      response.setFailuresList(failures.map(({ property, reason }) => checkFailure(property, reason)));
       return response;
     }),
 
@@ -153,7 +158,8 @@ export class LogScaleProviderService {
         : // Engines before provider inputs were sent as args: `logscale:config:url` and so on.
           Object.fromEntries(request.getVariablesMap().toArray().map(([key, value]) => [key.split(":").pop() ?? key, value]));
       // CheckConfig has reported any problem; what is usable is used.
-      this.stackConfig = stackConfigFrom(settings).config;
+      this.settingNames = settingNamesOf(request.getUrn());
+      this.stackConfig = stackConfigFrom(settings, this.settingNames).config;
       const response = new providerProto.ConfigureResponse();
       response.setAcceptsecrets(true);
       response.setSupportspreview(false);
@@ -166,10 +172,10 @@ export class LogScaleProviderService {
       const urn = request.getUrn();
       const olds = fromWire(request.getOlds());
       const news = fromWire(request.getNews());
-      const result = await (await this.core(kindOfUrn(urn), urn)).check(olds.values, news.values);
+      const result = await this.core(kindOfUrn(urn), urn).check(olds.values, news.values);
       const response = new providerProto.CheckResponse();
-      response.setInputs(toWire(result.inputs ?? news.values, union(news.secrets, secretInputs)));
-      response.setFailuresList((result.failures ?? []).map(({ property, reason }) => checkFailure(property, reason)));
+      response.setInputs(toWire(result.inputs, secretProperties(news.secrets, alwaysSecretInputs)));
+      response.setFailuresList(result.failures.map(({ property, reason }) => checkFailure(property, reason)));
       return response;
     }),
 
@@ -179,13 +185,12 @@ export class LogScaleProviderService {
       const olds = fromWire(request.getOlds()).values as unknown as TokenOutputs;
       const news = fromWire(request.getNews()).values;
       const oldInputs = request.getOldInputs() ? fromWire(request.getOldInputs()).values : (inputsFrom(olds) as unknown as PropertyMap);
-      const plan = await (await this.core(kind, urn)).diff(request.getId(), olds, news as unknown as TokenInputs);
-      const changes = plan.changes === true;
-      const replaces = plan.replaces ?? [];
+      const plan = await this.core(kind, urn).diff(request.getId(), olds, news as unknown as TokenInputs);
+      const { changes, replaces } = plan;
       const response = new providerProto.DiffResponse();
       response.setChanges(changes ? providerProto.DiffResponse.DiffChanges.DIFF_SOME : providerProto.DiffResponse.DiffChanges.DIFF_NONE);
       response.setReplacesList([...replaces]);
-      response.setDeletebeforereplace(plan.deleteBeforeReplace === true);
+      response.setDeletebeforereplace(plan.deleteBeforeReplace);
       const detailed = detailedDiff(kind, oldInputs, news, { changes, replaces });
       if (detailed !== undefined) {
         response.setHasdetaileddiff(true);
@@ -204,10 +209,10 @@ export class LogScaleProviderService {
     create: unary(async (request: providerProto.CreateRequest) => {
       const urn = request.getUrn();
       const inputs = fromWire(request.getProperties());
-      const created = await (await this.core(kindOfUrn(urn), urn)).create(inputs.values as unknown as TokenInputs);
+      const created = await this.core(kindOfUrn(urn), urn).create(inputs.values as unknown as TokenInputs);
       const response = new providerProto.CreateResponse();
       response.setId(created.id);
-      response.setProperties(toWire(created.outs ?? {}, union(inputs.secrets, secretOutputs)));
+      response.setProperties(toWire(created.outs, secretProperties(inputs.secrets, alwaysSecretOutputs)));
       return response;
     }),
 
@@ -215,11 +220,14 @@ export class LogScaleProviderService {
       const urn = request.getUrn();
       // Import: an id, and neither state nor inputs.
       const state = fromWire(request.getProperties());
-      const result = await (await this.core(kindOfUrn(urn), urn)).read(request.getId(), state.values as unknown as TokenOutputs);
+      const inputs = fromWire(request.getInputs());
+      const result = await this.core(kindOfUrn(urn), urn).read(request.getId(), state.values as unknown as TokenOutputs);
       const response = new providerProto.ReadResponse();
-      response.setId(result.id ?? "");
-      if (result.props !== undefined) response.setProperties(toWire(result.props, union(state.secrets, secretOutputs)));
-      if (result.inputs !== undefined) response.setInputs(toWire(result.inputs, union(state.secrets, secretInputs)));
+      response.setId(result.id);
+      // What was secret stays secret: in the state, or derived from a secret input.
+      const secretSources = union(state.secrets, inputs.secrets);
+      if (result.props !== undefined) response.setProperties(toWire(result.props, secretProperties(secretSources, alwaysSecretOutputs)));
+      if (result.inputs !== undefined) response.setInputs(toWire(result.inputs, secretProperties(secretSources, alwaysSecretInputs)));
       return response;
     }),
 
@@ -227,21 +235,23 @@ export class LogScaleProviderService {
       const urn = request.getUrn();
       const olds = fromWire(request.getOlds());
       const news = fromWire(request.getNews());
-      const updated = await (await this.core(kindOfUrn(urn), urn)).update(request.getId(), olds.values as unknown as TokenOutputs, news.values as unknown as TokenInputs);
+      const updated = await this.core(kindOfUrn(urn), urn).update(request.getId(), olds.values as unknown as TokenOutputs, news.values as unknown as TokenInputs);
       const response = new providerProto.UpdateResponse();
-      response.setProperties(toWire(updated.outs ?? {}, union(olds.secrets, news.secrets, secretOutputs)));
+      response.setProperties(toWire(updated.outs, secretProperties(union(olds.secrets, news.secrets), alwaysSecretOutputs)));
       return response;
     }),
 
     delete: unary(async (request: providerProto.DeleteRequest) => {
       const urn = request.getUrn();
       const state = fromWire(request.getProperties());
-      await (await this.core(kindOfUrn(urn), urn)).delete(request.getId(), state.values as unknown as TokenOutputs);
+      await this.core(kindOfUrn(urn), urn).delete(request.getId(), state.values as unknown as TokenOutputs);
       return new Empty();
     }),
 
-    // Operations run to completion: a token half made is worse than a slower stop.
-    cancel: unary(async () => new Empty()),
+    cancel: unary(async () => {
+      this.cancel();
+      return new Empty();
+    }),
 
     attach: unary(async (request: pluginProto.PluginAttach) => {
       this.log = engineLog(request.getAddress());
@@ -257,12 +267,41 @@ function checkFailure(property: string, reason: string): providerProto.CheckFail
   return failure;
 }
 
-/** Serves the service on a free local port; resolves with the port. */
-export async function serve(options: ServiceOptions): Promise<{ port: number; server: grpc.Server }> {
+/**
+ * How long the requests in flight get to answer once the plugin is told to stop; under the 5 s
+ * the engine waits after its SIGINT before it kills the plugin.
+ */
+export const shutdownGraceMs = 4_000;
+
+export interface RunningPlugin {
+  readonly port: number;
+  readonly service: LogScaleProviderService;
+  /**
+   * Cancels what is under way (no retry is waited for), stops accepting requests and resolves
+   * once those in flight have answered, or after `graceMs`, when they are cut off.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Serves the service on a free local port. */
+export async function serve(options: ServiceOptions): Promise<RunningPlugin> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
-  server.addService(providerRpc.ResourceProviderService, new LogScaleProviderService(options).implementation as grpc.UntypedServiceImplementation);
+  const service = new LogScaleProviderService(options);
+  server.addService(providerRpc.ResourceProviderService, service.implementation as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
-  return { port, server };
+  const shutdown = (graceMs = shutdownGraceMs) =>
+    new Promise<void>((resolve) => {
+      service.cancel();
+      const cutOff = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(cutOff);
+        resolve();
+      });
+    });
+  return { port, service, shutdown };
 }
