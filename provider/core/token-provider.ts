@@ -27,7 +27,7 @@ import { displayUrl } from "../client/redact";
 
 /** For tests: client settings (short timeouts), the clock, where warnings go. */
 export interface TokenProviderOptions {
-  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
+  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep" | "reads" | "onListingShortfall">>;
   readonly now?: () => number;
   readonly warn?: (message: string) => void;
   /** Where progress goes: retries and recoveries while an operation is under way. */
@@ -205,10 +205,12 @@ export class TokenProvider implements dynamic.ResourceProvider {
     const importing = !("tokenId" in props) && !("name" in props);
     const client = this.client(props.connection);
     const action = importing ? `import ${this.kind.label} ${id}` : `read ${this.kind.label} '${props.name}' (${id})`;
+    // Home first, though it costs the first read of a process one round trip more: a LogScale
+    // other than the token's is asked nothing about it, and a wrong API token costs one request.
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
     const home = await this.explain(action, () => this.clients.homes.read(client));
     this.assertAtHome("refresh", id, props, home);
-    const token = await this.explain(action, () => client.getToken(id));
+    const token = await this.explain(action, () => client.readToken(id, this.kindName));
     if (token === undefined || !this.kind.owns(token)) {
       // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
       // diff (with what to do) instead of as a create that check() would refuse for its past date.
@@ -376,6 +378,7 @@ export class TokenProvider implements dynamic.ResourceProvider {
         insecure: settings.insecure,
         credentialSource: settings.tokenSource,
         ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+        now: this.now,
         onEvent: (event) => {
           const message = retryMessage(event);
           if (message !== undefined) this.info(message);
