@@ -24,6 +24,7 @@ import { checkToken } from "./check";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
 import { displayUrl } from "../client/redact";
+import { storedSettingsAdvice } from "./refresh-settings";
 
 /** For tests: client settings (short timeouts), the clock, where warnings go. */
 export interface TokenProviderOptions {
@@ -208,9 +209,11 @@ export class TokenProvider implements dynamic.ResourceProvider {
     // Home first, though it costs the first read of a process one round trip more: a LogScale
     // other than the token's is asked nothing about it, and a wrong API token costs one request.
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
-    const home = await this.explain(action, () => this.clients.homes.read(client));
+    // A refresh turned away says which settings it sent: maybe not the stack config as it is now.
+    const advice = importing ? undefined : (error: unknown) => storedSettingsAdvice(error, this.connection(props.connection));
+    const home = await this.explain(action, () => this.clients.homes.read(client), advice);
     this.assertAtHome("refresh", id, props, home);
-    const token = await this.explain(action, () => client.readToken(id, this.kindName));
+    const token = await this.explain(action, () => client.readToken(id, this.kindName), advice);
     if (token === undefined || !this.kind.owns(token)) {
       // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
       // diff (with what to do) instead of as a create that check() would refuse for its past date.
@@ -393,11 +396,15 @@ export class TokenProvider implements dynamic.ResourceProvider {
     return client;
   }
 
-  private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {
+  /** `advice` adds to what contextualize() says of a LogScale error. */
+  private async explain<T>(action: string, run: () => Promise<T>, advice?: (error: unknown) => string): Promise<T> {
     try {
       return await during(action, run);
     } catch (error) {
-      throw this.contextualize(action, error);
+      const contextualized = this.contextualize(action, error);
+      const more = advice?.(error) ?? "";
+      if (more !== "") contextualized.message += more;
+      throw contextualized;
     }
   }
 
