@@ -8,6 +8,9 @@
  * 200 resources or fewer (a run there is short and the machine's noise large), 3 above.
  * BENCH_SIZES (default "200,1000") stack sizes; BENCH_ORGANIZATIONS (default "100,10000") other
  * tokens in the organization for the refresh; BENCH_ROUNDS: client operations per row.
+ * BENCH_ONLY=latency measures only the refresh and drift check at 0 ms and at a distance
+ * (bench/latency.ts: BENCH_LATENCY_SIZES, default "200,2000"; BENCH_LATENCY_MS, default
+ * "0,100"; BENCH_LATENCY_RUNS, default 3; BENCH_BEFORE, another built checkout to compare).
  * BENCH_ONLY=up measures only the `up` comparison (ratio and provider CPU), for quick
  * before/after figures; BENCH_RESULTS (default bench/results.json) is where results go, so a
  * partial run need not replace the full one.
@@ -21,6 +24,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { type ClientRow, clientOperations, clientRounds } from "./client-operations";
 import { startEmulatorProcess } from "./emulator-process";
+import { type LatencyRow, latencyTable, printLatencyTable } from "./latency";
 import { installPackedProgram, projectDir } from "./program";
 import { median, type OperationRequests, type RefreshRun, requestsPerOperation, timedRefresh, timedUp, type UpRun } from "./stack-operations";
 
@@ -43,6 +47,13 @@ interface UpComparison {
 }
 
 const upOnly = process.env["BENCH_ONLY"] === "up";
+const latencyOnly = process.env["BENCH_ONLY"] === "latency";
+const latencyOptions = {
+  sizes: (process.env["BENCH_LATENCY_SIZES"] ?? "200,2000").split(",").map(Number),
+  latencies: (process.env["BENCH_LATENCY_MS"] ?? "0,100").split(",").map(Number),
+  runs: Number(process.env["BENCH_LATENCY_RUNS"] ?? 3),
+  ...(process.env["BENCH_BEFORE"] ? { before: path.resolve(process.env["BENCH_BEFORE"]) } : {}),
+};
 const resultsFile = process.env["BENCH_RESULTS"] ?? path.join("bench", "results.json");
 const cpuMsPerResource = (runs: readonly UpRun[]) => median(runs.map((run) => (run.providerCpuSeconds * 1000) / run.size));
 
@@ -100,6 +111,14 @@ async function main(): Promise<void> {
   const about = machine();
   console.log(`bench on ${about["cpu"]} x${about["cores"]}, ${about["pulumi"]}, node ${about["node"]}; ${sizes.map((size) => `${runsFor(size)} runs per up of ${size}`).join(", ")}`);
   try {
+    if (latencyOnly) {
+      const latency = await latencyTable(emulator, latencyOptions);
+      printLatencyTable(latency);
+      const results = { date: new Date().toISOString(), command: "BENCH_ONLY=latency npm run bench", machine: about, latencyOptions, latency };
+      writeFileSync(path.resolve(projectDir, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`\nwrote ${resultsFile}`);
+      return;
+    }
     const ups: UpComparison[] = [];
     for (const size of sizes) {
       const results: UpRun[] = [];
@@ -163,7 +182,9 @@ async function main(): Promise<void> {
     }
     const requests = await requestsPerOperation(program, emulator, 10);
     const client = await clientOperations();
+    const latency: LatencyRow[] = await latencyTable(emulator, latencyOptions);
     printTables(ups, growth, refreshes, requests, client);
+    printLatencyTable(latency);
     console.log(`\nwhere a token's cost goes, ${splitSize} resources (medians, interleaved runs)`);
     console.log("| stack | `pulumi up` | against no-op |");
     console.log("|---|---|---|");
@@ -180,6 +201,8 @@ async function main(): Promise<void> {
       refresh: refreshes.map((refresh) => ({ ...refresh, timeRatioToSmallest: refresh.seconds / refreshes[0]!.seconds })),
       requests,
       client: { roundsPerRow: clientRounds, rows: client },
+      latencyOptions,
+      latency,
     };
     writeFileSync(path.resolve(projectDir, resultsFile), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nwrote ${resultsFile}`);

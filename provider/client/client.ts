@@ -16,8 +16,10 @@ import { chooseProxy } from "./http/proxy";
 import { type RetryOptions, retryPolicy } from "./http/retry";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "../program/permissions";
 import { displayUrl, Redactor } from "./redact";
+import { defaultTokenReaderSettings, type ListedTokenType, type ListingShortfall, TokenReader, type TokenReaderSettings } from "./token-reader";
 
 export type { ClientEvent } from "./graphql/executor";
+export type { ListedTokenType, ListingShortfall, TokenReaderSettings } from "./token-reader";
 export type {
   CreatedToken,
   IpFilter,
@@ -58,6 +60,12 @@ export interface LogScaleClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Aborting it cancels what the client is doing: no further attempt, no wait for a retry. */
   readonly signal?: AbortSignal;
+  /** The clock that ages token listings (see token-reader.ts); tests move it. */
+  readonly now?: () => number;
+  /** When reads by id are answered from the token listing; tests shrink the pages. */
+  readonly reads?: Partial<TokenReaderSettings>;
+  /** A listing that failed or came back cut short: the reads it missed went by id. */
+  readonly onListingShortfall?: (shortfall: ListingShortfall) => void;
 }
 
 const optionsSchema = z.object({
@@ -144,6 +152,8 @@ export class LogScaleClient {
   private readonly redactor: Redactor;
   /** Older servers (before 1.174) have no `token(tokenId:)`; once seen, we go straight to `tokens`. */
   private tokenQueryMissing = false;
+  private changes = 0;
+  private readonly reader: TokenReader;
 
   constructor(options: LogScaleClientOptions) {
     const parsed = optionsSchema.safeParse(options);
@@ -188,6 +198,12 @@ export class LogScaleClient {
       sleep: options.sleep ?? ((ms) => sleepFor(ms, undefined, options.signal === undefined ? {} : { signal: options.signal }).catch(() => undefined)),
       signal: options.signal,
     };
+    this.reader = new TokenReader(this, options.now ?? Date.now, { ...defaultTokenReaderSettings, ...options.reads }, options.onListingShortfall);
+  }
+
+  /** How many changes (mutations) this client has sent: a token listing taken before one is stale. */
+  get changesSent(): number {
+    return this.changes;
   }
 
   /** How long one request may take before it counts as timed out. */
@@ -277,6 +293,16 @@ export class LogScaleClient {
     return this.findTokenById(id);
   }
 
+  /**
+   * The token with this id and type, or undefined when the server has none. Reads that come
+   * together (a refresh) are answered from the token listing where that costs fewer requests;
+   * a token the listing lacks is read by id (getToken), so a token is never reported gone on
+   * the listing's word alone.
+   */
+  async readToken(id: string, type: ListedTokenType): Promise<TokenMetadata | undefined> {
+    return this.reader.read(id, type);
+  }
+
   private async findTokenById(id: string): Promise<TokenMetadata | undefined> {
     for (let page = 0; page < lookupMaxPages; page++) {
       const { totalResults, results } = await this.listTokens({ searchFilter: id, skip: page * lookupPageSize, limit: lookupPageSize });
@@ -322,6 +348,7 @@ export class LogScaleClient {
   }
 
   private run<TData>(operation: Operation<TData>, variables: Readonly<Record<string, unknown>>): Promise<TData> {
+    if (operation.safety !== "query") this.changes += 1;
     return executeOperation(this.settings, operation, variables);
   }
 

@@ -32,6 +32,7 @@ import { type CheckResult, checkToken } from "./check";
 import { createOnce } from "./safe-create";
 import { containsUnknown, isUnknown } from "./unknown";
 import { displayUrl } from "../client/redact";
+import { storedSettingsAdvice } from "./refresh-settings";
 
 export type { CheckResult } from "./check";
 
@@ -45,7 +46,7 @@ export interface MessageSink {
 
 export interface TokenProviderOptions extends MessageSink {
   /** For tests: client settings (short timeouts, retries). */
-  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep">>;
+  readonly client?: Partial<Pick<LogScaleClientOptions, "timeoutMs" | "retry" | "sleep" | "reads" | "onListingShortfall">>;
   /** For tests: the clock. */
   readonly now?: () => number;
   /** Shared with the other kinds' providers of the process; a provider of its own by default. */
@@ -255,10 +256,14 @@ export class TokenProvider {
     const importing = !("tokenId" in props) && !("name" in props);
     const client = this.client(props.connection);
     const action = importing ? `import ${this.kind.label} ${id}` : `read ${this.kind.label} '${props.name}' (${id})`;
+    // Home first, though it costs the first read of a process one round trip more: a LogScale
+    // other than the token's is asked nothing about it, and a wrong API token costs one request.
     // Elsewhere, "not found" means nothing: dropping the token from the state would orphan it.
-    const home = await this.explain(action, () => this.clients.homes.read(client));
+    // A refresh turned away says which settings it sent: maybe not the stack config as it is now.
+    const advice = importing ? undefined : (error: unknown) => storedSettingsAdvice(error, this.connection(props.connection));
+    const home = await this.explain(action, () => this.clients.homes.read(client), advice);
     this.assertAtHome("refresh", id, props, home);
-    const token = await this.explain(action, () => client.getToken(id));
+    const token = await this.explain(action, () => client.readToken(id, this.kindName), advice);
     if (token === undefined || !this.kind.owns(token)) {
       // LogScale drops expired tokens after a while. Kept in state, it shows as expired in the
       // diff (with what to do) instead of as a create that check() would refuse for its past date.
@@ -431,6 +436,7 @@ export class TokenProvider {
         credentialSource: settings.tokenSource,
         settingHints: this.settingHints(override, settings),
         ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+        now: this.now,
         onEvent: (event) => {
           const message = retryMessage(event);
           if (message !== undefined) this.info(message);
@@ -457,11 +463,15 @@ export class TokenProvider {
     };
   }
 
-  private async explain<T>(action: string, run: () => Promise<T>): Promise<T> {
+  /** `advice` adds to what contextualize() says of a LogScale error. */
+  private async explain<T>(action: string, run: () => Promise<T>, advice?: (error: unknown) => string): Promise<T> {
     try {
       return await during(action, run);
     } catch (error) {
-      throw this.contextualize(action, error);
+      const contextualized = this.contextualize(action, error);
+      const more = advice?.(error) ?? "";
+      if (more !== "") contextualized.message += more;
+      throw contextualized;
     }
   }
 
