@@ -10,6 +10,8 @@ import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
 export interface EngineLog {
   warn(message: string, urn: string): Promise<void>;
   info(message: string, urn: string): Promise<void>;
+  /** Closes the connection to the engine, if any. */
+  close(): void;
 }
 
 export function engineLog(address: string | undefined): EngineLog {
@@ -17,6 +19,7 @@ export function engineLog(address: string | undefined): EngineLog {
     return {
       warn: async (message) => void process.stderr.write(`warning: ${message}\n`),
       info: async (message) => void process.stderr.write(`${message}\n`),
+      close: () => undefined,
     };
   }
   const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
@@ -32,5 +35,6 @@ export function engineLog(address: string | undefined): EngineLog {
   return {
     warn: (message, urn) => send(engineProto.LogSeverity.WARNING, message, urn),
     info: (message, urn) => send(engineProto.LogSeverity.INFO, message, urn),
+    close: () => client.close(),
   };
 }

@@ -85,6 +85,11 @@ export class LogScaleProviderService {
     this.cancellation.abort();
   }
 
+  /** Lets go of the engine's connection, once no request will log any more. */
+  close(): void {
+    this.log.close();
+  }
+
   /** The core for one request: messages are attributed to the resource (or provider) it concerns. */
   private core(kind: TokenKindName, urn: string, config = this.stackConfig, settingNames: ProviderSettingNames = this.settingNames): TokenProvider {
     const provider = new TokenProvider(kind, {
@@ -254,6 +259,7 @@ export class LogScaleProviderService {
     }),
 
     attach: unary(async (request: pluginProto.PluginAttach) => {
+      this.log.close();
       this.log = engineLog(request.getAddress());
       return new Empty();
     }),
@@ -294,13 +300,17 @@ export async function serve(options: ServiceOptions): Promise<RunningPlugin> {
   const shutdown = (graceMs = shutdownGraceMs) =>
     new Promise<void>((resolve) => {
       service.cancel();
+      const stopped = () => {
+        service.close();
+        resolve();
+      };
       const cutOff = setTimeout(() => {
         server.forceShutdown();
-        resolve();
+        stopped();
       }, graceMs);
       server.tryShutdown(() => {
         clearTimeout(cutOff);
-        resolve();
+        stopped();
       });
     });
   return { port, service, shutdown };
