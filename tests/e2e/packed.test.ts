@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { commandKind, timedSync } from "../support/timing";
 
 jest.setTimeout(600_000);
 
@@ -21,7 +22,9 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
   work = mkdtempSync(path.join(tmpdir(), "logscale-packed-"));
   const npm = (args: string[], cwd: string) =>
-    execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    timedSync(commandKind("npm", args), () =>
+      execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } }),
+    );
   const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", work], projectDir)) as { filename: string; files: { path: string }[] }[];
   const tarball = path.join(work, packed[0]!.filename);
   // The tarball ships the built package and nothing of the repository's tests or tooling.

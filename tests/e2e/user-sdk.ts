@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { commandKind, timedSync } from "../support/timing";
 
 interface Manifest {
   readonly version?: string;
@@ -65,7 +66,7 @@ function isNewer(a: string, b: string): boolean {
 
 const npmEnv = { ...process.env, npm_config_update_notifier: "false" };
 export function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnv });
+  return timedSync(commandKind("npm", args), () => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnv }));
 }
 
 /** A program folder outside the repository depending on exactly `sdkVersion` and the tarball. */

@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { type Consumer, createConsumer } from "./consumer";
 import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "./pulumi";
+import { commandKind, timed, timedSync } from "./timing";
 
 export interface Run {
   readonly status: number | null;
@@ -49,7 +50,7 @@ export function expectSuccess(run: Run): void {
 
 export function createFolderProgram(extraEnv: Readonly<Record<string, string>> = {}): FolderProgram {
   requirePulumiCli();
-  const consumer: Consumer = createConsumer();
+  const consumer: Consumer = timedSync("program folder", createConsumer);
   const scratch = mkdtempSync(path.join(tmpdir(), "logscale-folder-"));
   const backendDir = path.join(scratch, "state");
   mkdirSync(backendDir);
@@ -67,6 +68,8 @@ export function createFolderProgram(extraEnv: Readonly<Record<string, string>> =
 
   // Asynchronous: an emulator in the calling process must keep answering while the command runs.
   const run = (command: string, args: readonly string[], options: RunOptions = {}): Promise<Run> =>
+    timed(commandKind(command, args), () => runUntimed(command, args, options));
+  const runUntimed = (command: string, args: readonly string[], options: RunOptions): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(command, args, { cwd: path.join(consumer.dir, options.cwd ?? "."), env: { ...env, ...options.env } });
       let stdout = "";
