@@ -20,6 +20,7 @@ module.exports = {
   globalSetup: "<rootDir>/tests/support/global-setup.ts",
   globalTeardown: "<rootDir>/tests/support/global-teardown.ts",
   reporters: ["default", "<rootDir>/tests/support/timing-reporter.js"],
+  testSequencer: "<rootDir>/tests/support/sequencer.js",
   // End-to-end suites spend much of their time waiting on the Pulumi CLI and its plugins, so two
   // workers pay off even on two cores, where Jest's default (cores - 1) would run one.
   maxWorkers: Math.max(2, availableParallelism() - 1),

@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { packedPackage } from "../support/packed";
 import { commandKind, timedSync } from "../support/timing";
 
 interface Manifest {
@@ -99,8 +100,8 @@ export function userSdkSuite(place: SdkPlace, sdkVersion: string): UserSdkSuite 
   beforeAll(async () => {
     emulator = await startTestEmulator();
     work = mkdtempSync(path.join(tmpdir(), "logscale-user-sdk-"));
-    const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", work], projectDir)) as { filename: string }[];
-    tarball = path.join(work, packed[0]!.filename);
+    // Packed once per run, shared with the other files that install it.
+    tarball = (await packedPackage()).tarball;
     dir = path.join(work, "program");
     writeUserProgram(dir, sdkVersion, tarball);
     const started = process.hrtime.bigint();
