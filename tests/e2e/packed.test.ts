@@ -7,9 +7,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program } from "../support/pulumi";
+import { packedPackage } from "../support/packed";
+import { commandKind, timedSync } from "../support/timing";
 
 jest.setTimeout(600_000);
 
@@ -21,11 +22,12 @@ beforeAll(async () => {
   emulator = await startTestEmulator();
   work = mkdtempSync(path.join(tmpdir(), "logscale-packed-"));
   const npm = (args: string[], cwd: string) =>
-    execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
-  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", work], projectDir)) as { filename: string; files: { path: string }[] }[];
-  const tarball = path.join(work, packed[0]!.filename);
+    timedSync(commandKind("npm", args), () =>
+      execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } }),
+    );
+  // Packed once per run, shared with the other files that install it.
+  const { tarball, files } = await packedPackage();
   // The tarball ships the built package and nothing of the repository's tests or tooling.
-  const files = packed[0]!.files.map((file) => file.path);
   expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/provider/index.js", "dist/provider/core/token-provider.js", "dist/provider/serving/dynamic/organization.js", "dist/emulator/cli.js"]));
   expect(files.filter((file) => !file.startsWith("dist/") && !["package.json", "README.md"].includes(file))).toEqual([]);
 

@@ -10,6 +10,7 @@ import { projectDir } from "../support/consumer";
 import { adminToken, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { requirePulumiCli } from "../support/pulumi";
 import { type Run, run } from "../support/run";
+import { typecheckOnce } from "../support/typecheck-once";
 
 jest.setTimeout(300_000);
 
@@ -20,10 +21,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
+/** The quickstart program is type-checked by Pulumi's runtime on the first `npm start` only (see typecheck-once.ts). */
+const typecheck = typecheckOnce();
+
 /** Asynchronous: an emulator in this process must keep answering while npm runs. */
 function npm(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, ...inherited } = process.env;
-  return run("npm", args, { cwd: projectDir, env: { ...inherited, QUICKSTART_STATE_DIR: stateDir, ...env } });
+  const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, PULUMI_NODEJS_TRANSPILE_ONLY: _transpile, ...inherited } = process.env;
+  // npm start runs `pulumi up`, which runs the program.
+  return typecheck.run(projectDir, args[0] === "start", (skipCheck) => run("npm", args, { cwd: projectDir, env: { ...inherited, QUICKSTART_STATE_DIR: stateDir, ...skipCheck, ...env } }));
 }
 
 function tokensInEmulatorState(): unknown[] {

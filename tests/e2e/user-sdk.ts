@@ -13,6 +13,8 @@ import * as path from "node:path";
 import { projectDir } from "../support/consumer";
 import { adminToken, graphql, type RunningEmulator, startTestEmulator, storedTokens } from "../support/emulator";
 import { configureLogScale, createProgram, type Program, pulumiBinDir, requirePulumiCli } from "../support/pulumi";
+import { packedPackage } from "../support/packed";
+import { commandKind, timedSync } from "../support/timing";
 
 interface Manifest {
   readonly version?: string;
@@ -65,7 +67,7 @@ function isNewer(a: string, b: string): boolean {
 
 const npmEnv = { ...process.env, npm_config_update_notifier: "false" };
 export function npm(args: string[], cwd: string): string {
-  return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnv });
+  return timedSync(commandKind("npm", args), () => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnv }));
 }
 
 /** A program folder outside the repository depending on exactly `sdkVersion` and the tarball. */
@@ -98,8 +100,8 @@ export function userSdkSuite(place: SdkPlace, sdkVersion: string): UserSdkSuite 
   beforeAll(async () => {
     emulator = await startTestEmulator();
     work = mkdtempSync(path.join(tmpdir(), "logscale-user-sdk-"));
-    const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", work], projectDir)) as { filename: string }[];
-    tarball = path.join(work, packed[0]!.filename);
+    // Packed once per run, shared with the other files that install it.
+    tarball = (await packedPackage()).tarball;
     dir = path.join(work, "program");
     writeUserProgram(dir, sdkVersion, tarball);
     const started = process.hrtime.bigint();

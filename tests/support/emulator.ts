@@ -5,13 +5,15 @@
  */
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "../../emulator";
 
+import { timed } from "./timing";
+
 export type { RunningEmulator } from "../../emulator";
 
 export const adminToken = "tests-admin-token-0123456789abcdef";
 
 /** An emulator with the tests' admin token; any other option as the emulator takes it. */
 export async function startTestEmulator(options: Omit<EmulatorOptions, "adminToken"> = {}): Promise<RunningEmulator> {
-  return startEmulator({ adminToken, ...options });
+  return timed("emulator start", () => startEmulator({ adminToken, ...options }));
 }
 
 /**

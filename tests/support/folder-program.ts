@@ -3,7 +3,8 @@
  * installed (tests/support/consumer.ts), a file state backend and Pulumi home of its own, and the
  * real `pulumi` binary run as a command in the folder, each run its own process (so the Node.js
  * language host runs the program, never an Automation API inline program in the test's process).
- * The caller writes the program's files into `dir`.
+ * The caller writes the program's files into `dir`. A TypeScript program is type-checked by
+ * Pulumi's runtime on the first run of each version of its sources only (typecheck-once.ts).
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -12,6 +13,8 @@ import * as path from "node:path";
 import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { type Consumer, createConsumer } from "./consumer";
 import { nodeCompileCache, passphrase, pulumiBinDir, requirePulumiCli } from "./pulumi";
+import { commandKind, timed, timedSync } from "./timing";
+import { runsProgram, typecheckOnce } from "./typecheck-once";
 
 export interface Run {
   readonly status: number | null;
@@ -49,13 +52,14 @@ export function expectSuccess(run: Run): void {
 
 export function createFolderProgram(extraEnv: Readonly<Record<string, string>> = {}): FolderProgram {
   requirePulumiCli();
-  const consumer: Consumer = createConsumer();
+  const consumer: Consumer = timedSync("program folder", createConsumer);
   const scratch = mkdtempSync(path.join(tmpdir(), "logscale-folder-"));
   const backendDir = path.join(scratch, "state");
   mkdirSync(backendDir);
   mkdirSync(path.join(scratch, "home"));
   // Only what the program's settings give: the provider's environment fallbacks are not inherited.
-  const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, GITHUB_STEP_SUMMARY: _summary, ...inherited } = process.env;
+  // Nor whether TypeScript is type-checked: that is typecheck's call (tests/support/typecheck-once.ts).
+  const { LOGSCALE_URL: _url, LOGSCALE_TOKEN: _token, HUMIO_ADDRESS: _address, HUMIO_TOKEN: _humio, GITHUB_STEP_SUMMARY: _summary, PULUMI_NODEJS_TRANSPILE_ONLY: _transpile, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     ...offlinePulumiEnvironment({ binDir: pulumiBinDir, home: path.join(scratch, "home"), backendDir, passphrase }),
@@ -66,7 +70,14 @@ export function createFolderProgram(extraEnv: Readonly<Record<string, string>> =
   let transcript = "";
 
   // Asynchronous: an emulator in the calling process must keep answering while the command runs.
+  const typecheck = typecheckOnce();
   const run = (command: string, args: readonly string[], options: RunOptions = {}): Promise<Run> =>
+    timed(commandKind(command, args), () =>
+      typecheck.run(consumer.dir, path.basename(command) === "pulumi" && runsProgram(args), (skipCheck) =>
+        runUntimed(command, args, { ...options, env: { ...skipCheck, ...options.env } }),
+      ),
+    );
+  const runUntimed = (command: string, args: readonly string[], options: RunOptions): Promise<Run> =>
     new Promise((resolve, reject) => {
       const child = spawn(command, args, { cwd: path.join(consumer.dir, options.cwd ?? "."), env: { ...env, ...options.env } });
       let stdout = "";

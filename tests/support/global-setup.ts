@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { projectDir } from "./consumer";
 import { nodeCompileCache } from "./pulumi";
 import { notRunFileVariable } from "./shared";
+import { stepsFileVariable } from "./timing";
 
 const pluginModules = [
   "source-map-support/register",
@@ -22,8 +23,11 @@ const pluginModules = [
 
 export default function globalSetup(): void {
   warmPluginCodeCache();
-  // Test files run in workers forked after this, which inherit the variable.
-  process.env[notRunFileVariable] = path.join(mkdtempSync(path.join(tmpdir(), "logscale-not-run-")), "suites.jsonl");
+  // Test files run in workers forked after this, which inherit the variables; the reporter
+  // (tests/support/timing-reporter.js) runs in this process and reads the steps before teardown.
+  const runDir = mkdtempSync(path.join(tmpdir(), "logscale-test-run-"));
+  process.env[notRunFileVariable] = path.join(runDir, "suites.jsonl");
+  process.env[stepsFileVariable] = path.join(runDir, "steps.jsonl");
 }
 
 function warmPluginCodeCache(): void {

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { offlinePulumiEnvironment } from "../../scripts/offline-pulumi-env";
 import { type Consumer, createConsumer, projectDir } from "./consumer";
+import { commandKind, timed, timedSync } from "./timing";
 
 export const pulumiBinDir = path.join(projectDir, ".pulumi", "bin");
 export const passphrase = "e2e-passphrase";
@@ -63,7 +64,7 @@ export function programPerFile(): Omit<Program, "remove"> {
   };
 }
 
-export function createProgram(consumer: Consumer = createConsumer()): Program {
+export function createProgram(consumer: Consumer = timedSync("program folder", createConsumer)): Program {
   requirePulumiCli();
   const scratch = mkdtempSync(path.join(tmpdir(), "logscale-e2e-"));
   const backendDir = path.join(scratch, "state");
@@ -89,6 +90,14 @@ export function createProgram(consumer: Consumer = createConsumer()): Program {
   // Each CLI start costs a few hundred milliseconds of CPU: look the command up once, and
   // create a stack straight away instead of trying to select it first.
   let pulumiCommand: ReturnType<typeof PulumiCommand.get> | undefined;
+  const timedCommand = async (): Promise<import("@pulumi/pulumi/automation").PulumiCommand> => {
+    const command = await PulumiCommand.get({ root: path.dirname(pulumiBinDir), skipVersionCheck: true });
+    // Each CLI run the Automation API makes, timed for the run's per-file breakdown (tests/support/timing.ts).
+    const withRun = command as unknown as { run: (args: string[], ...rest: unknown[]) => Promise<unknown> };
+    const run = withRun.run.bind(command);
+    withRun.run = (args, ...rest) => timed(`${commandKind("pulumi", args)} (automation)`, () => run(args, ...rest));
+    return command;
+  };
   return {
     dir: consumer.dir,
     logscale,
@@ -96,7 +105,7 @@ export function createProgram(consumer: Consumer = createConsumer()): Program {
     async stack(name, program, env = {}) {
       const args = { stackName: name, projectName: "logscale-e2e", program: program as () => Promise<Record<string, unknown>> };
       const options = {
-        pulumiCommand: await (pulumiCommand ??= PulumiCommand.get({ root: path.dirname(pulumiBinDir), skipVersionCheck: true })),
+        pulumiCommand: await (pulumiCommand ??= timedCommand()),
         workDir: consumer.dir,
         envVars: { ...baseEnv, ...env },
       };

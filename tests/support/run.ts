@@ -3,6 +3,7 @@
  * own process keeps answering while the command (the Pulumi CLI, a plugin, npm) talks to it.
  */
 import { spawn } from "node:child_process";
+import { commandKind, timed } from "./timing";
 
 export interface Run {
   readonly status: number | null;
@@ -12,6 +13,10 @@ export interface Run {
 }
 
 export function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
+  return timed(commandKind(command, args), () => runUntimed(command, args, options));
+}
+
+function runUntimed(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env });
     let stdout = "";
