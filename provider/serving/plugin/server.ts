@@ -293,25 +293,44 @@ export interface RunningPlugin {
 export async function serve(options: ServiceOptions): Promise<RunningPlugin> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
   const service = new LogScaleProviderService(options);
-  server.addService(providerRpc.ResourceProviderService, service.implementation as grpc.UntypedServiceImplementation);
+  // Calls not yet answered: once there are none, shutting down has nothing to wait for.
+  let unanswered = 0;
+  let whenAnswered: (() => void) | undefined;
+  const counted = Object.fromEntries(
+    Object.entries(service.implementation).map(([name, handler]) => [
+      name,
+      (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+        unanswered += 1;
+        (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (error, value) => {
+          unanswered -= 1;
+          callback(error, value);
+          if (unanswered === 0) whenAnswered?.();
+        });
+      },
+    ]),
+  );
+  server.addService(providerRpc.ResourceProviderService, counted as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const shutdown = (graceMs = shutdownGraceMs) =>
     new Promise<void>((resolve) => {
       service.cancel();
-      const stopped = () => {
+      let stopped = false;
+      const stop = (force: boolean) => {
+        if (stopped) return;
+        stopped = true;
+        clearTimeout(cutOff);
+        if (force) server.forceShutdown();
         service.close();
         resolve();
       };
-      const cutOff = setTimeout(() => {
-        server.forceShutdown();
-        stopped();
-      }, graceMs);
-      server.tryShutdown(() => {
-        clearTimeout(cutOff);
-        stopped();
-      });
+      const cutOff = setTimeout(() => stop(true), graceMs);
+      // A graceful shutdown also waits for the engine to close its connections, which it may do
+      // only after the plugin has exited: once every call is answered there is nothing to wait for.
+      server.tryShutdown(() => stop(false));
+      whenAnswered = () => setImmediate(() => stop(true));
+      if (unanswered === 0) whenAnswered();
     });
   return { port, service, shutdown };
 }
