@@ -4,6 +4,7 @@
  * TokenProvider they share.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { captureNoFrames, withStackFrom } from "./construction-stacks";
 import type { AssetPermission, OrganizationPermission, SystemPermission, ViewPermission } from "./permissions";
 
 /** Overrides the stack config for one resource, e.g. to manage tokens on several clusters. Stored as a secret. */
@@ -139,7 +140,15 @@ export abstract class PermissionsTokenResource extends pulumi.CustomResource {
   declare readonly ipFilterId: pulumi.Output<string | undefined>;
 
   protected constructor(kind: ProviderModuleName, type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
-    super(`pulumi-nodejs:dynamic/logscale:${type}`, name, { ...props, __provider: providerModuleSource(kind) }, withSecretOutputs(opts));
+    const restoreFrames = captureNoFrames();
+    try {
+      super(`pulumi-nodejs:dynamic/logscale:${type}`, name, { ...props, __provider: providerModuleSource(kind) }, withSecretOutputs(opts));
+    } catch (err) {
+      restoreFrames();
+      throw withStackFrom(err, new.target);
+    } finally {
+      restoreFrames();
+    }
     this.tokenId = this.id;
   }
 }
