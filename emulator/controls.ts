@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Clock } from "./clock";
 import { randomAlphanumeric } from "./secrets";
-import { faultSpecSchema, type FaultRegistry } from "./faults";
+import { faultSpecSchema, type FaultRegistry, type HeldRequests } from "./faults";
 import type { TokenKind } from "./model";
 import type { RequestLog } from "./request-log";
 import type { Store } from "./store";
@@ -16,6 +16,7 @@ export interface ControlDeps {
   clock: Clock;
   tokens: TokenService;
   faults: FaultRegistry;
+  held: HeldRequests;
   log: RequestLog;
   reset(): void;
 }
@@ -111,6 +112,10 @@ export function handleControl(deps: ControlDeps, method: string, route: string, 
       if (!parsed.success) return badRequest(parsed.error);
       return { status: 200, json: { id: deps.faults.add(parsed.data) } };
     }
+    case "GET held":
+      return { status: 200, json: { held: deps.held.count } };
+    case "DELETE held":
+      return { status: 200, json: { released: deps.held.releaseAll() } };
     case "GET store":
       deps.tokens.purgeInvisible();
       return { status: 200, json: dumpStore(deps.store, deps.tokens, deps.clock) };
@@ -128,7 +133,7 @@ export function handleControl(deps: ControlDeps, method: string, route: string, 
       return { status: 200, json: { now } };
     }
     default: {
-      const known = ["reset", "requests", "faults", "store", "clock", "search-domains"].includes(route);
+      const known = ["reset", "requests", "faults", "held", "store", "clock", "search-domains"].includes(route);
       return known
         ? { status: 405, json: { error: `${method} is not supported on /_emulator/${route}` } }
         : { status: 404, json: { error: `no emulator control at /_emulator/${route}` } };

@@ -16,6 +16,9 @@ export const faultSpecSchema = z
     // Printable ASCII only: the value goes into a response header verbatim.
     retryAfter: z.union([z.number().int().nonnegative(), z.string().regex(/^[\x20-\x7e]+$/)]).optional(),
     latencyMs: z.number().int().nonnegative().max(600_000).optional(),
+    // Holds the request until DELETE /_emulator/held lets it go: a request that lands late, as
+    // late as the test says by an event rather than by a time it has to wait out.
+    hold: z.literal(true).optional(),
     drop: z.literal(true).optional(),
     loseResponse: z.literal(true).optional(),
     // Answers `{ "data": answer }` without running the request: how a client meets an answer
@@ -29,7 +32,7 @@ export const faultSpecSchema = z
     if (spec.seed !== undefined && spec.rate === undefined) fail("seed only applies to rate");
     const outcomes = [spec.status !== undefined, spec.drop === true, spec.loseResponse === true, spec.answer !== undefined].filter(Boolean).length;
     if (outcomes > 1) fail("status, drop, loseResponse and answer are mutually exclusive");
-    if (outcomes === 0 && spec.latencyMs === undefined) fail("a fault needs status, drop, loseResponse, answer or latencyMs");
+    if (outcomes === 0 && spec.latencyMs === undefined && spec.hold === undefined) fail("a fault needs status, drop, loseResponse, answer, latencyMs or hold");
     if (spec.retryAfter !== undefined && spec.status === undefined) fail("retryAfter needs status");
   });
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
@@ -51,11 +54,42 @@ export interface ActiveFault {
 export function faultKind(spec: FaultSpec): string {
   const kinds: string[] = [];
   if (spec.latencyMs !== undefined) kinds.push("latency");
+  if (spec.hold === true) kinds.push("hold");
   if (spec.status !== undefined) kinds.push("status");
   if (spec.drop === true) kinds.push("drop");
   if (spec.loseResponse === true) kinds.push("loseResponse");
   if (spec.answer !== undefined) kinds.push("answer");
   return kinds.join("+");
+}
+
+/** Requests a `hold` fault keeps waiting, until they are let go together. */
+export class HeldRequests {
+  private waiting: Array<() => void> = [];
+
+  /** Resolves when released; rejects when `signal` aborts first (the emulator stopping). */
+  wait(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
+    });
+  }
+
+  get count(): number {
+    return this.waiting.length;
+  }
+
+  /** Lets every held request go on; returns how many there were. */
+  releaseAll(): number {
+    const released = this.waiting;
+    this.waiting = [];
+    for (const release of released) release();
+    return released.length;
+  }
 }
 
 /** mulberry32: tiny, seedable, good enough to make "rate" faults reproducible. */

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { Clock } from "./clock";
-import { FaultRegistry } from "./faults";
+import { FaultRegistry, HeldRequests } from "./faults";
 import { IpFilterService } from "./ip-filters";
 import { RequestLog } from "./request-log";
 import { createRootValue } from "./resolvers";
@@ -77,12 +77,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tokens = new TokenService(store, clock, opts.expiredTokenVisibilityMs);
   const ipFilters = new IpFilterService(store);
   const faults = new FaultRegistry();
+  const held = new HeldRequests();
   const log = new RequestLog();
   const { server, shutdown } = createEmulatorServer({
     store,
     clock,
     tokens,
     faults,
+    held,
     log,
     adminToken: opts.adminToken,
     rootValue: createRootValue({ store, clock, tokens, ipFilters }),
@@ -91,6 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       store.reset();
       log.clear();
       faults.clear();
+      held.releaseAll();
       clock.setOffset(0);
     },
   });

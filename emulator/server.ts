@@ -129,12 +129,11 @@ export function createEmulatorServer(deps: ServerDeps): EmulatorServer {
 
     // Faults come before authentication: a proxy or overloaded node fails without looking.
     fault = deps.faults.take(identity);
-    if (fault?.latencyMs !== undefined) {
-      try {
-        await sleep(fault.latencyMs, undefined, { signal: shutdown.signal });
-      } catch {
-        return destroy();
-      }
+    try {
+      if (fault?.latencyMs !== undefined) await sleep(fault.latencyMs, undefined, { signal: shutdown.signal });
+      if (fault?.hold === true) await deps.held.wait(shutdown.signal);
+    } catch {
+      return destroy();
     }
     if (fault?.drop === true) return destroy();
     if (fault?.status !== undefined) {

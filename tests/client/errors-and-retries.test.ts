@@ -30,12 +30,13 @@ beforeEach(async () => {
 
 const operations = async () => (await requestLog(emulator.url)).map((entry) => entry.operationName);
 
-/** The client gives up on a request after impatientMs; the emulator answers it only at lateMs, far later. */
+/** The client gives up on a request after impatientMs; the emulator holds it until the test lets it go. */
 const impatientMs = 500;
-const lateMs = 2_000;
+const late = { hold: true } as const;
 
-/** The emulator logs a request when it has answered; a delayed one lands after the client gave up. */
+/** The emulator logs a request when it has answered; a held one lands now, after the client gave up. */
 async function operationsOnceSettled(count: number): Promise<(string | null)[]> {
+  await control(emulator.url, "DELETE", "held");
   const log = await untilLogged(emulator.url, `${count} answered requests`, (entries) => entries.length >= count);
   return log.map((entry) => entry.operationName);
 }
@@ -105,7 +106,7 @@ describe("error classes", () => {
 
   it("timeouts are typed and say how long we waited", async () => {
     const impatient = testClient(emulator.url, { timeoutMs: impatientMs, retry: { attempts: 1 } }).client;
-    await injectFault(emulator.url, { latencyMs: lateMs });
+    await injectFault(emulator.url, late);
     const failure = impatient.ipFilters();
     await expect(failure).rejects.toBeInstanceOf(LogScaleTimeoutError);
     await expect(failure).rejects.toThrow(`within ${impatientMs} ms`);
@@ -207,7 +208,7 @@ describe("retries", () => {
   it("retries a delete after a timeout", async () => {
     const created = await client.createOrganizationPermissionsTokenV2({ name: "slow-delete", permissions: ["ViewUsage"] });
     const impatient = testClient(emulator.url, { timeoutMs: impatientMs }).client;
-    await injectFault(emulator.url, { latencyMs: lateMs, count: 1, match: { operationName: "DeleteToken" } });
+    await injectFault(emulator.url, { ...late, count: 1, match: { operationName: "DeleteToken" } });
     // The first attempt is applied late, so the retry may find the token gone: both are fine outcomes.
     await impatient.deleteToken(created.metadata.id).catch((error: unknown) => {
       expect(error).toBeInstanceOf(LogScaleGraphQLError);
@@ -232,7 +233,7 @@ describe("retries", () => {
 
   it.each([
     ["a 503", { status: 503 }],
-    ["a timeout", { latencyMs: lateMs }],
+    ["a timeout", late],
   ])("never repeats a create after %s", async (_label, fault) => {
     await injectFault(emulator.url, { ...fault, count: 1 });
     const { sleep, sleeps } = recordingSleep();

@@ -94,6 +94,24 @@ describe("emulator fault injection, request log and controls", () => {
       await expect(slow).rejects.toThrow();
     });
 
+    it("hold keeps a request until DELETE held lets it go, then it is answered and logged as held", async () => {
+      const held = async () => (await controlResponse<{ held: number }>(emulator.url, "GET", "held")).json.held;
+      await addFault({ hold: true, match: { operationName: "Org" } });
+      let settled = false;
+      const slow = gql(emulator.url, adminToken, ORG_QUERY).finally(() => (settled = true));
+      await eventually("the emulator to hold the request", async () => ((await held()) === 1 ? true : undefined));
+      // Other requests go on meanwhile, and the held one is not answered (nor logged) until let go.
+      expect((await gql(emulator.url, adminToken, "query Other { organization { id } }", undefined, "Other")).status).toBe(200);
+      expect(settled).toBe(false);
+      expect((await requests()).map((entry) => entry.operationName)).toEqual(["Other"]);
+
+      expect((await controlResponse(emulator.url, "DELETE", "held")).json).toEqual({ released: 1 });
+      expect((await slow).status).toBe(200);
+      expect((await requests()).map((entry) => [entry.operationName, entry.fault])).toEqual([["Other", null], ["Org", "hold"]]);
+      expect(await held()).toBe(0);
+      expect((await controlResponse(emulator.url, "DELETE", "held")).json).toEqual({ released: 0 });
+    });
+
     it("a delayed request is logged with its fault, and held at least as long as asked", async () => {
       await addFault({ latencyMs: 300 });
       expect((await gql(emulator.url, adminToken, ORG_QUERY)).status).toBe(200);

@@ -18,9 +18,9 @@ let counter = 0;
 
 /** Per attempt: far beyond any answer's time, so only a request the emulator holds back times out. */
 const patientMs = 10_000;
-/** The timeout cell: the client gives up after impatientMs, the held-back request lands at lateMs. */
+/** The timeout cell: the client gives up after impatientMs; the held request lands when the provider next waits. */
 const impatientMs = 1_000;
-const lateMs = 3_000;
+const late = { hold: true } as const;
 
 /**
  * The provider's waits (retry backoff, Retry-After, the window for a late create) take no time,
@@ -67,7 +67,7 @@ const faults: [string, Cell][] = [
   ["HTTP 504", { fault: { status: 504 }, timeoutMs: patientMs }],
   ["HTTP 429 with Retry-After", { fault: { status: 429, retryAfter: 1 }, timeoutMs: patientMs }],
   ["connection reset", { fault: { drop: true }, timeoutMs: patientMs }],
-  ["timeout (the request lands late)", { fault: { latencyMs: lateMs }, timeoutMs: impatientMs }],
+  ["timeout (the request lands late)", { fault: late, timeoutMs: impatientMs }],
   ["latency below the timeout", { fault: { latencyMs: 250 }, timeoutMs: patientMs }],
   ["applied, answer lost", { fault: { loseResponse: true }, timeoutMs: patientMs }],
 ];
@@ -263,7 +263,7 @@ describe("a create whose answer is lost", () => {
       await competitor;
     });
     const checked = await racing.check({}, { name, permissions: ["ViewUsage"] });
-    await injectOnly("CreateOrganizationPermissionsTokenV2", { latencyMs: lateMs });
+    await injectOnly("CreateOrganizationPermissionsTokenV2", late);
     const outcome = await racing.create(checked.inputs).then(() => "created", (error: unknown) => String(error));
     await settle();
     expect(competitor).toBeDefined();

@@ -29,13 +29,15 @@ export async function untilLogged(url: string, what: string, seen: (log: LoggedR
 
 /**
  * The emulator takes a fault when the request arrives and logs the request when it has answered.
- * So once every injected fault is taken, a request held back by injected latency is in flight until
- * a faulted entry shows in the log: this waits for that, and returns at once while a fault is still
- * waiting for its request. Assumes the log was cleared before the fault was injected.
+ * So once every injected fault is taken, a request held back by injected latency, or by a `hold`
+ * fault (let go here: this is the moment it lands late), is in flight until a faulted entry shows
+ * in the log: this waits for that, and returns at once while a fault is still waiting for its
+ * request. Assumes the log was cleared before the fault was injected.
  */
 export async function faultedRequestsLanded(url: string): Promise<void> {
   const pending = (await control<{ faults: unknown[] }>(url, "GET", "faults")).faults.length > 0;
   if (pending) return;
+  await control(url, "DELETE", "held");
   await untilLogged(url, "the faulted request to be answered", (log) => log.some((entry) => entry.fault !== null));
 }
 
