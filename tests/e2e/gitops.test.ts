@@ -46,8 +46,9 @@ describeGitopsExample("the GitOps example against the emulator", {
       const fixed = await workspace.run("npm", ["run", "--silent", "check-tokens"]);
       expectSuccess(fixed);
       expect(fixed.stdout).toBe("tokens/production.yaml: 3 tokens OK\ntokens/staging.yaml: 4 tokens OK\n");
-      // The pull-request job's other check: the example compiles with its own tsconfig against the installed package.
-      expectSuccess(await workspace.run("npm", ["run", "--silent", "typecheck"]));
+      // The pull-request job's other check: the example compiles with its own tsconfig against the
+      // installed package. The check Pulumi's runtime makes of the same sources, so `pulumi up` skips it.
+      expectSuccess(await workspace.run("npm", ["run", "--silent", "typecheck"], { typechecks: true }));
     });
   },
 });

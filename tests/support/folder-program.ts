@@ -31,6 +31,11 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** A folder below the program's to run in (a Pulumi program per environment). */
   readonly cwd?: string;
+  /**
+   * The command type-checks the program's sources as Pulumi's runtime would (`tsc --noEmit` with
+   * the program's tsconfig): its success spares later runs of the same sources the runtime's check.
+   */
+  readonly typechecks?: boolean;
 }
 
 export interface FolderProgram {
@@ -73,7 +78,7 @@ export function createFolderProgram(extraEnv: Readonly<Record<string, string>> =
   const typecheck = typecheckOnce();
   const run = (command: string, args: readonly string[], options: RunOptions = {}): Promise<Run> =>
     timed(commandKind(command, args), () =>
-      typecheck.run(consumer.dir, path.basename(command) === "pulumi" && runsProgram(args), (skipCheck) =>
+      typecheck.run(consumer.dir, options.typechecks === true || (path.basename(command) === "pulumi" && runsProgram(args)), (skipCheck) =>
         runUntimed(command, args, { ...options, env: { ...skipCheck, ...options.env } }),
       ),
     );
