@@ -69,6 +69,22 @@ async function managedOnSecond() {
   return (await storedTokens(second.url)).filter((token) => token.name === tokenName);
 }
 
+interface StateResource {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/**
+ * The stack's state as the backend's file holds it, secrets encrypted: what `pulumi stack export`
+ * reads, without a CLI run. Enough for what is not secret.
+ */
+function storedState(name: string): { text: string; resources: StateResource[] } {
+  const text = readFileSync(path.join(program.backendDir, ".pulumi", "stacks", "logscale-e2e", `${name}.json`), "utf8");
+  return { text, resources: (JSON.parse(text) as { checkpoint: { latest: { resources: StateResource[] } } }).checkpoint.latest.resources };
+}
+
 /** The token resource's outputs in the stack's state, secrets decrypted (Automation exports with --show-secrets). */
 async function remoteState(): Promise<Record<string, unknown>> {
   const deployment = (await stack.exportStack()).deployment as { resources: { type: string; outputs?: Record<string, unknown> }[] };
@@ -112,7 +128,8 @@ describe("a token on the LogScale its connection names, not the stack's", () => 
     said(refresh);
     expect(refresh.summary.resourceChanges).toEqual({ same: 1, update: 1 });
     // Refresh rewrites the resource's state, not the stack outputs the program last exported.
-    expect((await remoteState())["permissions"]).toEqual(["ViewUsage"]);
+    const remote = storedState(stackName).resources.find((resource) => resource.type === "pulumi-nodejs:dynamic/logscale:OrgPermissionsToken");
+    expect(remote?.outputs?.["permissions"]).toEqual(["ViewUsage"]);
     // The program still asks for ManageUsers: the next up would put it back, on the second.
     const preview = await stack.preview();
     said(preview);
@@ -123,11 +140,10 @@ describe("a token on the LogScale its connection names, not the stack's", () => 
 
   it("4. the state holds the connection as a secret: its API token nowhere in plaintext", async () => {
     // The backend's file itself: Automation's exportStack() decrypts secrets.
-    const stateText = readFileSync(path.join(program.backendDir, ".pulumi", "stacks", "logscale-e2e", `${stackName}.json`), "utf8");
+    const { text: stateText, resources } = storedState(stackName);
     expect(stateText.includes(connectionToken)).toBe(false);
     expect(stateText.includes(connectionToken.split("~")[1] ?? connectionToken)).toBe(false);
-    const state = JSON.parse(stateText) as { checkpoint: { latest: { resources: { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] } } };
-    const [remote, ...others] = state.checkpoint.latest.resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/logscale:OrgPermissionsToken");
+    const [remote, ...others] = resources.filter((resource) => resource.type === "pulumi-nodejs:dynamic/logscale:OrgPermissionsToken");
     expect(others).toEqual([]);
     const secretEnvelope = ["4dabf18193072939515e22adb298388d", "ciphertext"];
     expect(Object.keys(remote?.inputs?.["connection"] as object).sort()).toEqual(secretEnvelope);
@@ -168,9 +184,10 @@ describe("a token never loses its home", () => {
   let movingId = "";
   let configuredId = "";
 
-  async function homes(): Promise<Record<string, unknown>> {
-    const deployment = (await moving.exportStack()).deployment as { resources: { urn: string; outputs?: Record<string, unknown> }[] };
-    return Object.fromEntries(deployment.resources.filter((resource) => resource.outputs?.["home"]).map((resource) => [resource.urn.split("::").pop(), resource.outputs?.["home"]]));
+  /** Each token's recorded home, from the state file: a home is not secret. */
+  function homes(): Record<string, unknown> {
+    const { resources } = storedState("home");
+    return Object.fromEntries(resources.filter((resource) => resource.outputs?.["home"]).map((resource) => [resource.urn.split("::").pop(), resource.outputs?.["home"]]));
   }
 
   beforeAll(async () => {
@@ -197,7 +214,7 @@ describe("a token never loses its home", () => {
     configuredId = String(up.outputs["configuredId"]?.value);
     expect((await names(first)).sort()).toEqual([`home-configured ${configuredId}`, `home-moving ${movingId}`]);
     const organizationId = "Qm3Ht8LwZ2pXa6RyN0cVb4Ks";
-    expect(await homes()).toEqual({
+    expect(homes()).toEqual({
       moving: { clusterId: await clusterOf(first), organizationId },
       configured: { clusterId: await clusterOf(first), organizationId },
     });
@@ -240,7 +257,7 @@ describe("a token never loses its home", () => {
     expect(await names(first)).toEqual([`home-configured ${configuredId}`]);
     expect(await mutations(first)).toEqual(["DeleteToken"]);
     expect(await mutations(second)).toEqual(["CreateOrganizationPermissionsTokenV2"]);
-    expect((await homes())["moving"]).toMatchObject({ clusterId: secondCluster });
+    expect(homes()["moving"]).toMatchObject({ clusterId: secondCluster });
     movingId = newId;
   });
 

@@ -22,6 +22,8 @@ interface StateResource {
 
 let permissions = ["CreateRepository", "ViewUsage"];
 let stack: Stack;
+/** The state as the first up wrote it; previews write none. */
+let written: Deployment;
 
 function ciOf(deployment: Deployment): StateResource {
   const resource = (deployment.deployment as { resources: StateResource[] }).resources.find((candidate) => candidate.urn.endsWith("::ci"));
@@ -36,10 +38,11 @@ beforeAll(async () => {
   });
   await configureLogScale(stack, emulator.url, adminToken);
   await stack.up();
+  written = await stack.exportStack();
 });
 
 it("the state holds the durations as written, and preview --diff shows them so", async () => {
-  const ci = ciOf(await stack.exportStack());
+  const ci = ciOf(written);
   expect(ci.inputs).toMatchObject({ expiresIn: "90d", rotateBeforeExpiry: "14d" });
   expect(ci.outputs?.["requested"]).toEqual({ expiresIn: "90d", rotateBeforeExpiry: "14d" });
 
@@ -58,7 +61,7 @@ it("the state holds the durations as written, and preview --diff shows them so",
 
 describe("a state whose durations are milliseconds, as earlier versions wrote them", () => {
   beforeAll(async () => {
-    const deployment = await stack.exportStack();
+    const deployment = JSON.parse(JSON.stringify(written)) as Deployment;
     const ci = ciOf(deployment);
     ci.inputs = { ...ci.inputs, expiresIn: 90 * day, rotateBeforeExpiry: 14 * day };
     ci.outputs = { ...ci.outputs, requested: { expiresIn: 90 * day } };

@@ -111,8 +111,7 @@ beforeAll(async () => {
   };
   writeProgram();
   expectSuccess(await pulumi(["stack", "init", "dev"]));
-  expectSuccess(await pulumi(["config", "set", "logscale:url", emulator.url]));
-  expectSuccess(await pulumi(["config", "set", "--secret", "logscale:token"], adminToken));
+  expectSuccess(await pulumi(["config", "set-all", "--plaintext", `logscale:url=${emulator.url}`, "--secret", `logscale:token=${adminToken}`]));
 });
 
 afterAll(async () => {
@@ -172,7 +171,8 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
   });
 
   it("pulumi up updates it in place, keeping its id and its secret", async () => {
-    const up = await pulumi(["up", "--yes"]);
+    // The preview above was this update's.
+    const up = await pulumi(["up", "--yes", "--skip-preview"]);
     expectSuccess(up);
     expect(up.output).toContain("~ 1 updated");
     const ci = (await storedTokens(emulator.url)).find((token) => token.name === "ci-deployer");
@@ -207,7 +207,8 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     expect(check.status).not.toBe(0);
     expect(check.output).toMatch(/~ logscale:index:OrgPermissionsToken: \(update\)/);
     expect(check.output).toContain("no changes were expected for preview but changes were proposed");
-    const repair = await pulumi(["up", "--refresh", "--yes"]);
+    // The check above was this update's preview.
+    const repair = await pulumi(["up", "--refresh", "--yes", "--skip-preview"]);
     expectSuccess(repair);
     expect(repair.output).toContain("~ 1 updated");
     const ci = (await storedTokens(emulator.url)).find((token) => token.name === "ci-deployer");
@@ -228,10 +229,10 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     // Imported resources are protected; without that, destroy can delete it.
     resources = { ...resources, adopted: { type: adopted.type, properties: adopted.properties! } };
     writeProgram();
-    const preview = await pulumi(["preview", "--diff"]);
-    expectSuccess(preview);
-    expect(preview.output).not.toMatch(/OrgPermissionsToken: \(update\)/);
-    expectSuccess(await pulumi(["up", "--yes"])); // drops the protection
+    // The next preview is the update's own; the update drops the protection.
+    const up = await pulumi(["up", "--yes", "--diff"]);
+    expectSuccess(up);
+    expect(up.output).not.toMatch(/OrgPermissionsToken: \(update\)/);
     // LogScale never shows a secret again: the imported token's output is empty, and a secret still.
     const state = JSON.parse((await pulumi(["stack", "export", "--show-secrets"])).stdout) as { deployment: { resources: { urn: string; outputs: Record<string, unknown> }[] } };
     const adoptedState = state.deployment.resources.find((resource) => resource.urn.endsWith("::adopted"));
@@ -257,13 +258,12 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     };
     resources = { ...resources, ...adopted };
     writeProgram();
-    const preview = await pulumi(["preview", "--diff"]);
-    expectSuccess(preview);
-    expect(preview.output).toContain("= 2 to import");
-    expect(preview.output).toContain("~ 1 to update");
-    expect(propertyDiffLines(preview.output, "permissions")).toEqual(['+ [1]: "ViewOrganizations"']);
-    const up = await pulumi(["up", "--yes"]);
+    // The update's own preview, then the update.
+    const up = await pulumi(["up", "--yes", "--diff"]);
     expectSuccess(up);
+    expect(up.output).toContain("= 2 to import");
+    expect(up.output).toContain("~ 1 to update");
+    expect(propertyDiffLines(up.output, "permissions")).toEqual(['+ [1]: "ViewOrganizations"']);
     expect(up.output).toContain("= 2 imported");
     expect(up.output).toContain("~ 1 updated");
     const stored = await storedTokens(emulator.url);
@@ -284,8 +284,7 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
       elsewhere: { type: "logscale:index:SystemPermissionsToken", properties: { name: "yaml-elsewhere", permissions: ["ReadHealthCheck"] }, options: { provider: "${secondCluster}" } },
     };
     writeProgram();
-    expectSuccess(await pulumi(["config", "set", "secondUrl", second.url]));
-    expectSuccess(await pulumi(["config", "set", "--secret", "secondToken"], adminToken));
+    expectSuccess(await pulumi(["config", "set-all", "--plaintext", `secondUrl=${second.url}`, "--secret", `secondToken=${adminToken}`]));
     const up = await pulumi(["up", "--yes"]);
     expectSuccess(up);
     expect((await storedTokens(second.url)).map((token) => token.name)).toEqual(["yaml-elsewhere"]);
@@ -299,8 +298,8 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     const [before] = await storedTokens(second.url);
     expect(before?.name).toBe("yaml-elsewhere");
     const atFirst = (await storedTokens(emulator.url)).map((token) => token.id).sort();
-    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url]));
-    const preview = await pulumi(["preview", "--diff"]);
+    // --config saves the new address to the stack config: the update below uses it too.
+    const preview = await pulumi(["preview", "--diff", "--config", `secondUrl=${emulator.url}`]);
     expectSuccess(preview);
     expect(preview.output).toMatch(/\+-pulumi:providers:logscale: \(replace\)/);
     expect(preview.output).toMatch(/\+-logscale:index:SystemPermissionsToken: \(replace\)/);
@@ -308,7 +307,8 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     expect(preview.output).toContain(`The logscale provider 'secondCluster' led to LogScale cluster ${second.clusterId}`);
     // A preview changes nothing.
     expect((await storedTokens(second.url)).map((token) => token.id)).toEqual([before?.id]);
-    const up = await pulumi(["up", "--yes"]);
+    // The preview above was this update's.
+    const up = await pulumi(["up", "--yes", "--skip-preview"]);
     expectSuccess(up);
     expect(up.output).toContain("+-2 replaced");
     expect(await storedTokens(second.url)).toEqual([]);
@@ -323,15 +323,13 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
 
   it("another address of the same cluster for a provider instance changes no token", async () => {
     const ids = (await storedTokens(emulator.url)).map((token) => token.id).sort();
-    expectSuccess(await pulumi(["config", "set", "secondUrl", emulator.url.replace("127.0.0.1", "localhost")]));
-    const preview = await pulumi(["preview", "--diff"]);
-    expectSuccess(preview);
-    // The provider's url is stored; its tokens stay as they are.
-    expect(preview.output).toMatch(/~ pulumi:providers:logscale: \(update\)/);
-    expect(preview.output).not.toMatch(/PermissionsToken: \((update|replace)\)/);
-    expect(preview.output).toContain("~ 1 to update");
-    const up = await pulumi(["up", "--yes"]);
+    // The update's own preview, then the update.
+    const up = await pulumi(["up", "--yes", "--diff", "--config", `secondUrl=${emulator.url.replace("127.0.0.1", "localhost")}`]);
     expectSuccess(up);
+    // The provider's url is stored; its tokens stay as they are.
+    expect(up.output).toMatch(/~ pulumi:providers:logscale: \(update\)/);
+    expect(up.output).not.toMatch(/PermissionsToken: \((update|replace)\)/);
+    expect(up.output).toContain("~ 1 to update");
     expect((await storedTokens(emulator.url)).map((token) => token.id).sort()).toEqual(ids);
     expectSuccess(await pulumi(["preview", "--expect-no-changes"]));
   });
@@ -340,8 +338,7 @@ describe("examples/yaml: the logscale plugin from a Pulumi YAML program", () => 
     const atFirst = await storedTokens(emulator.url);
     const ofDefaultProvider = names(atFirst.filter((token) => token.name !== "yaml-elsewhere"));
     expect(ofDefaultProvider).toEqual(["audit-by-hand", "ci-deployer", "cluster-monitor", "dashboards-reader", "health-by-hand", "made-by-hand"]);
-    expectSuccess(await pulumi(["config", "set", "logscale:url", second.url]));
-    const up = await pulumi(["up", "--yes"]);
+    const up = await pulumi(["up", "--yes", "--config", `logscale:url=${second.url}`]);
     expectSuccess(up);
     expect(up.output).toContain(`+-${ofDefaultProvider.length} replaced`);
     expect(names(await storedTokens(second.url))).toEqual(ofDefaultProvider);

@@ -2,6 +2,7 @@
  * The stack the e2e tests deploy: one token of each kind plus a view token on two views.
  * Tests change `spec` between runs the way a user edits their program.
  */
+import type { Deployment } from "@pulumi/pulumi/automation";
 import type { LogScalePackage } from "../support/pulumi";
 import type { OrganizationPermission, SystemPermission, ViewPermission } from "../../provider";
 
@@ -45,4 +46,15 @@ export async function viewIdsByName(url: string, adminToken: string, names: stri
     if (!found) throw new Error(`no search domain ${name}`);
     return found.id;
   });
+}
+
+/** Each token resource's secret by resource name, from a state exported with its secrets shown. */
+export function tokensInState(exported: Deployment): Record<string, unknown> {
+  const { resources } = exported.deployment as { resources: { urn: string; outputs?: { token?: { plaintext?: string } } }[] };
+  return Object.fromEntries(
+    resources.flatMap((resource) => {
+      const plaintext = resource.outputs?.token?.plaintext;
+      return plaintext === undefined ? [] : [[resource.urn.split("::").pop(), JSON.parse(plaintext) as unknown]];
+    }),
+  );
 }
